@@ -1,0 +1,77 @@
+# Coproduce: `make demo` runs the product with demo data; `make test` runs every check.
+# Both set everything up first (venv, Python and npm packages, assets, translations).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+NPM ?= npm
+TEST_SETTINGS := coproduce.config.settings.test
+
+.PHONY: demo test setup assets translations lint typecheck imports migrations-check \
+        pytest pytest-postgres messages clean
+
+demo: setup
+	$(BIN)/coproduce demo
+
+test: setup lint typecheck imports migrations-check pytest pytest-postgres
+
+setup: $(VENV)/.installed assets translations
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: frontend/node_modules/.installed
+	cd frontend && node build.mjs
+
+translations: $(VENV)/.installed
+	$(PY) scripts/compile_translations.py
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy coproduce
+
+imports:
+	$(BIN)/lint-imports
+
+migrations-check:
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+
+# pytest exits 5 when it collects no tests: for us that means the suite is broken,
+# so it fails the build instead of passing silently.
+pytest:
+	@env -u COPRODUCE_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose."; exit 1; fi; \
+	exit $$rc
+
+# The same suite on PostgreSQL when COPRODUCE_TEST_DATABASE_URL names a server.
+# CI sets COPRODUCE_REQUIRE_POSTGRES=1, which turns a missing server into a failure.
+pytest-postgres:
+	@if [ -z "$$COPRODUCE_TEST_DATABASE_URL" ]; then \
+	  if [ "$$COPRODUCE_REQUIRE_POSTGRES" = "1" ]; then \
+	    echo "COPRODUCE_REQUIRE_POSTGRES=1 but COPRODUCE_TEST_DATABASE_URL is not set."; exit 1; \
+	  fi; \
+	  echo "PostgreSQL run not started: set COPRODUCE_TEST_DATABASE_URL=postgres://… to run it (CI does)."; \
+	else \
+	  $(BIN)/pytest -m "not browser" -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose."; exit 1; fi; \
+	  exit $$rc; \
+	fi
+
+# For developers: refresh the Welsh catalogue after adding strings (needs gettext).
+messages: $(VENV)/.installed
+	cd coproduce && ../$(PY) ../manage.py makemessages --locale cy --no-obsolete \
+	  --ignore 'static/*' --ignore 'tests/*' --add-location file
+
+clean:
+	rm -rf $(VENV) frontend/node_modules coproduce/static/vendor coproduce/static/coproduce

@@ -1,0 +1,22 @@
+"""GOV.UK Design System rendering for every Django form in the product."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+from coproduce.errors import DomainError
+
+
+class GovukFormRenderer(TemplatesSetting):
+    """Renders forms with GOV.UK markup: labels, hints, inline errors, radios."""
+
+    form_template_name = "govuk/forms/form.html"
+    field_template_name = "govuk/forms/field.html"
+
+
+def form_add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Attach a service's error to the field it names, else to the whole form."""
+    field = error.field if error.field in form.fields else None
+    for message in error.messages:
+        form.add_error(field, message)

@@ -1,0 +1,53 @@
+"""Template helpers: the language switch and GOV.UK form widgets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+_WIDGET_CLASSES = {
+    "textinput": "govuk-input",
+    "emailinput": "govuk-input",
+    "passwordinput": "govuk-input",
+    "numberinput": "govuk-input govuk-input--width-5",
+    "urlinput": "govuk-input",
+    "dateinput": "govuk-input govuk-input--width-10",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "clearablefileinput": "govuk-file-upload",
+    "fileinput": "govuk-file-upload",
+}
+
+
+@register.simple_tag
+def language_url(request: HttpRequest, language: str) -> str:
+    """The current page in another language, keeping the query string."""
+    url = translate_url(request.get_full_path(), language)
+    return url
+
+
+@register.filter
+def govuk_widget(field: BoundField) -> SafeString:
+    """Render a field's input with the GOV.UK class, error state and hint links."""
+    widget_type = field.widget_type
+    css = _WIDGET_CLASSES.get(widget_type, "")
+    attrs: dict[str, Any] = {}
+    if css:
+        if field.errors:
+            css += f" {css.split()[0]}--error"
+        attrs["class"] = css
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described_by.append(f"{field.auto_id}-error")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)

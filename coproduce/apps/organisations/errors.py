@@ -1,0 +1,23 @@
+"""Errors raised by organisation services."""
+
+from coproduce.errors import DomainError, StateConflictError
+
+
+class AreaError(DomainError):
+    code = "area_invalid"
+
+
+class AreaCycleError(AreaError):
+    code = "area_cycle"
+
+
+class MembershipError(DomainError):
+    code = "membership_invalid"
+
+
+class LastAdministratorError(StateConflictError):
+    code = "last_administrator"
+
+
+class InvitationError(DomainError):
+    code = "invitation_invalid"

@@ -1,0 +1,88 @@
+"""Input shapes for organisation pages. Forms never save: views call services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.apps.organisations.models import Area, Organisation, Role
+
+
+class OrganisationForm(forms.Form):
+    name_en = forms.CharField(label=_("Name in English"), max_length=200)
+    name_cy = forms.CharField(label=_("Name in Welsh"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Type of organisation"),
+        choices=Organisation.Kind.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class AreaForm(forms.Form):
+    name_en = forms.CharField(label=_("Name in English"), max_length=200)
+    name_cy = forms.CharField(
+        label=_("Name in Welsh (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Leave blank if the area has no Welsh name; the English name is shown."
+        ),
+    )
+    code = forms.CharField(
+        label=_("Official code"),
+        max_length=12,
+        help_text=_(
+            "The ONS GSS code where there is one, for example W05000001 for a Welsh "
+            "ward or E01000001 for an English LSOA."
+        ),
+        error_messages={"required": _("Enter the area's official code.")},
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=Area.Level.choices)
+    parent = forms.ModelChoiceField(
+        label=_("Part of (optional)"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("None: this is a top-level area"),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parent_field = self.fields["parent"]
+        assert isinstance(parent_field, forms.ModelChoiceField)
+        parent_field.queryset = Area.objects.filter(organisation=organisation).order_by(
+            "name"
+        )
+        self.fields["name_en"].error_messages["required"] = _(
+            "Enter the area's name in English."
+        )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter the email address of the person to invite."),
+            "invalid": _(
+                "Enter an email address in the correct format, like name@example.org."
+            ),
+        },
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a role.")},
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a role.")},
+    )

@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """A public body using Coproduce: the tenant every domain row belongs to."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", _("Council")
+        HEALTH_BOARD = "health_board", _("Health board")
+        OTHER = "other", _("Other public body")
+
+    # `name` is bilingual: modeltranslation adds name_en and name_cy.
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("short name for web addresses"), max_length=60, unique=True
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "organisations:organisation-dashboard", kwargs={"org_slug": self.slug}
+        )
+
+
+gss_code_validator = RegexValidator(
+    regex=r"^[A-Z0-9]{1,12}$",
+    message=_(
+        "Enter the code in capital letters and digits only, for example "
+        "W05000001 or E05012345."
+    ),
+)
+
+
+class Area(models.Model):
+    """A place an organisation serves, in a tree: organisation-wide → ward → smaller units.
+
+    `code` is the official code where there is one (ONS GSS codes such as W05… for
+    Welsh wards or E01… for English LSOAs); it is unique within the organisation.
+    """
+
+    class Level(models.TextChoices):
+        ORGANISATION = "organisation", _("Whole organisation")
+        DISTRICT = "district", _("District or locality")
+        WARD = "ward", _("Ward or electoral division")
+        SMALL_AREA = "small_area", _("Small area (LSOA or similar)")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="areas"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    # `name` is bilingual: modeltranslation adds name_en and name_cy.
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("official code"), max_length=12, validators=[gss_code_validator]
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "code"), name="area_code_unique_in_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        if self.parent_id is not None and self.parent is not None:
+            if self.parent.organisation_id != self.organisation_id:
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "The parent area must belong to the same organisation."
+                        )
+                    }
+                )
+
+
+class Role(models.TextChoices):
+    """What a member may do in an organisation. Every role is staff and needs MFA."""
+
+    ADMINISTRATOR = "administrator", _("Administrator")
+    ENGAGEMENT_OFFICER = "engagement_officer", _("Engagement officer")
+    ANALYST = "analyst", _("Analyst")
+    ELECTED_MEMBER = "elected_member", _("Elected member")
+    COMMUNITY_ORGANISER = "community_organiser", _("Community organiser")
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. One role per person per organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("organisation", "user__email")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "user"), name="one_membership_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+def _new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.COPRODUCE_INVITATION_VALID_DAYS)
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join an organisation with a role.
+
+    The e-mail goes out from a background task; `email_status` shows the
+    inviting administrator whether it was sent.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a reply")
+        ACCEPTED = "accepted", _("Accepted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class EmailStatus(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be sent")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"), max_length=254)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    token = models.CharField(max_length=64, unique=True, default=_new_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    email_status = models.CharField(
+        max_length=20, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    email_error = models.CharField(max_length=500, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -1,0 +1,37 @@
+"""All writes to organisations, areas, members and invitations."""
+
+from coproduce.apps.organisations.services.areas import (
+    area_create,
+    area_delete,
+    area_update,
+)
+from coproduce.apps.organisations.services.members import (
+    invitation_accept,
+    invitation_cancel,
+    invitation_create,
+    invitation_resend,
+    invitation_send_email,
+    membership_change_role,
+    membership_remove,
+)
+from coproduce.apps.organisations.services.organisations import (
+    membership_create,
+    organisation_create,
+    organisation_update,
+)
+
+__all__ = [
+    "area_create",
+    "area_delete",
+    "area_update",
+    "invitation_accept",
+    "invitation_cancel",
+    "invitation_create",
+    "invitation_resend",
+    "invitation_send_email",
+    "membership_change_role",
+    "membership_create",
+    "membership_remove",
+    "organisation_create",
+    "organisation_update",
+]

@@ -1,0 +1,48 @@
+from django.urls import path
+
+from coproduce.apps.organisations import views
+
+app_name = "organisations"
+
+_org = "orgs/<slug:org_slug>/"
+
+urlpatterns = [
+    path(_org, views.organisation_dashboard_view, name="organisation-dashboard"),
+    path(f"{_org}details/", views.organisation_update_view, name="organisation-update"),
+    path(f"{_org}areas/", views.area_list_view, name="area-list"),
+    path(f"{_org}areas/new/", views.area_create_view, name="area-create"),
+    path(f"{_org}areas/<int:pk>/", views.area_update_view, name="area-update"),
+    path(f"{_org}areas/<int:pk>/delete/", views.area_delete_view, name="area-delete"),
+    path(f"{_org}members/", views.member_list_view, name="member-list"),
+    path(f"{_org}members/invite/", views.member_invite_view, name="member-invite"),
+    path(
+        f"{_org}members/<int:pk>/role/",
+        views.member_change_role_view,
+        name="member-role",
+    ),
+    path(
+        f"{_org}members/<int:pk>/remove/",
+        views.member_remove_view,
+        name="member-remove",
+    ),
+    path(
+        f"{_org}invitations/<int:pk>/status/",
+        views.invitation_status_view,
+        name="invitation-status",
+    ),
+    path(
+        f"{_org}invitations/<int:pk>/resend/",
+        views.invitation_resend_view,
+        name="invitation-resend",
+    ),
+    path(
+        f"{_org}invitations/<int:pk>/cancel/",
+        views.invitation_cancel_view,
+        name="invitation-cancel",
+    ),
+    path(
+        "invitations/<str:token>/",
+        views.invitation_accept_view,
+        name="invitation-accept",
+    ),
+]

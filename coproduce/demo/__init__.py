@@ -1,0 +1,1 @@
+"""The fictional Cwm Afon council used by `coproduce demo`, tests and benchmarks."""
