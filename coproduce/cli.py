@@ -12,6 +12,11 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # Imported lazily at run time: `coproduce --help` should stay fast.
+    from rich.console import Console
 
 DEFAULT_SETTINGS = "coproduce.config.settings.dev"
 
@@ -74,14 +79,12 @@ def prepare_database(*, with_demo: bool) -> None:
         print_demo_logins(console, logins)
 
 
-def print_demo_logins(console: object, logins: Sequence[tuple[str, str, str]]) -> None:
-    from rich.console import Console
+def print_demo_logins(console: Console, logins: Sequence[tuple[str, str, str]]) -> None:
     from rich.table import Table
 
-    assert isinstance(console, Console)
     from coproduce.demo.builder import DEMO_PASSWORD
 
-    table = Table(title="Demo log-ins (password for every account: %s)" % DEMO_PASSWORD)
+    table = Table(title=f"Demo log-ins (password for every account: {DEMO_PASSWORD})")
     table.add_column("Role")
     table.add_column("E-mail")
     table.add_column("Second factor")

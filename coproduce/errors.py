@@ -25,7 +25,7 @@ class DomainError(Exception):
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         if code is not None:
             self.code = code
-        # The form field the message belongs to, when there is one; views attach it there.
+        # The form field the message belongs to, if any; views attach it there.
         self.field = field
         super().__init__(" ".join(str(m) for m in self.messages))
 

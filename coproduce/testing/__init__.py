@@ -1,0 +1,1 @@
+"""Helpers shared by tests: hostile text (`coproduce.testing.text`)."""

@@ -33,7 +33,7 @@ _ALLOWED_URL_NAMES = frozenset(
 
 
 class StaffMfaRequiredMiddleware:
-    """Redirect a signed-in member of any organisation to TOTP set-up until they have it.
+    """Send a signed-in member of any organisation to TOTP set-up until they have it.
 
     Residents (no membership) are never redirected: MFA is optional for them.
     """

@@ -24,7 +24,10 @@ class AccountDeleteError(StateConflictError):
 def user_update_profile(
     *, actor: User, user: User, full_name: str, preferred_language: str
 ) -> User:
-    """Change a user's own name and e-mail language. Raises PermissionDenied or ValidationError."""
+    """Change a user's own name and e-mail language.
+
+    Raises PermissionDenied or ValidationError.
+    """
     if actor.pk != user.pk:
         raise PermissionDenied
     user = User.objects.select_for_update().get(pk=user.pk)

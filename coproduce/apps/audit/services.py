@@ -1,4 +1,4 @@
-"""Writing the audit log. Every service that changes data calls `audit_event_create`."""
+"""The audit log: every service that changes data calls `audit_event_create`."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ _MAX_VALUE_CHARS = 500  # keep audit rows small: a summary, not a copy of the da
 
 
 def audit_snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """Readable values of `fields` on `obj`, for the before/after summary of a change."""
+    """Readable values of `fields` on `obj`, for a change's before/after summary."""
     snapshot: dict[str, Any] = {}
     for name in fields:
         value = getattr(obj, name)
-        if isinstance(value, models.Model) or (value is not None and not isinstance(value, bool | int | float)):
+        if isinstance(value, models.Model) or (
+            value is not None and not isinstance(value, bool | int | float)
+        ):
             value = str(value)
         if isinstance(value, str) and len(value) > _MAX_VALUE_CHARS:
             value = value[:_MAX_VALUE_CHARS] + "…"
@@ -43,7 +45,7 @@ def audit_event_create(
     organisation: models.Model | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Record that `actor` did `action` to `target`. Call inside the service's transaction.
+    """Record that `actor` did `action` to `target`, inside the service's transaction.
 
     `organisation` defaults to the target's own organisation, so administrators
     of that organisation see the event in their log.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from coproduce.apps.accounts.http import AuthenticatedHttpRequest
 from coproduce.apps.audit.selectors import audit_action_choices, audit_event_list
 from coproduce.apps.organisations.selectors import organisation_get
 
@@ -14,7 +15,7 @@ _PAGE_SIZE = 50
 
 
 @login_required
-def event_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+def event_list_view(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_get(slug=org_slug)
     action = request.GET.get("action", "")[:100]
     actor_email = request.GET.get("actor", "")[:254]

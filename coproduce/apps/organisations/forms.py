@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,7 @@ class AreaForm(forms.Form):
         error_messages={"required": _("Enter the area's official code.")},
     )
     level = forms.ChoiceField(label=_("Level"), choices=Area.Level.choices)
-    parent = forms.ModelChoiceField(
+    parent: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
         label=_("Part of (optional)"),
         queryset=Area.objects.none(),
         required=False,
@@ -49,8 +49,7 @@ class AreaForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        parent_field = self.fields["parent"]
-        assert isinstance(parent_field, forms.ModelChoiceField)
+        parent_field = cast("forms.ModelChoiceField[Area]", self.fields["parent"])
         parent_field.queryset = Area.objects.filter(organisation=organisation).order_by(
             "name"
         )

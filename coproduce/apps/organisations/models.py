@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from modeltranslation.manager import MultilingualManager
 
 
 class Organisation(models.Model):
@@ -29,6 +33,13 @@ class Organisation(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    if TYPE_CHECKING:
+        # Added at run time by modeltranslation (see translation.py), which also
+        # swaps in its manager; declared so mypy knows them (django-stubs#1023).
+        objects: ClassVar[MultilingualManager[Organisation]]
+        name_en: str | None
+        name_cy: str | None
 
     class Meta:
         ordering = ("name",)
@@ -54,7 +65,7 @@ gss_code_validator = RegexValidator(
 
 
 class Area(models.Model):
-    """A place an organisation serves, in a tree: organisation-wide → ward → smaller units.
+    """A place an organisation serves, in a tree: whole area → ward → smaller units.
 
     `code` is the official code where there is one (ONS GSS codes such as W05… for
     Welsh wards or E01… for English LSOAs); it is unique within the organisation.
@@ -87,6 +98,11 @@ class Area(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    if TYPE_CHECKING:  # see Organisation
+        objects: ClassVar[MultilingualManager[Area]]
+        name_en: str | None
+        name_cy: str | None
+
     class Meta:
         ordering = ("name",)
         verbose_name = _("area")
@@ -101,15 +117,14 @@ class Area(models.Model):
         return f"{self.name} ({self.code})"
 
     def clean(self) -> None:
-        if self.parent_id is not None and self.parent is not None:
-            if self.parent.organisation_id != self.organisation_id:
-                raise ValidationError(
-                    {
-                        "parent": _(
-                            "The parent area must belong to the same organisation."
-                        )
-                    }
-                )
+        if (
+            self.parent_id is not None
+            and self.parent is not None
+            and self.parent.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {"parent": _("The parent area must belong to the same organisation.")}
+            )
 
 
 class Role(models.TextChoices):
@@ -178,8 +193,13 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"), max_length=254)
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     token = models.CharField(max_length=64, unique=True, default=_new_invitation_token)
+    # Empty for the first administrator, invited by the installation's set-up.
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING

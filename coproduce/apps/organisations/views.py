@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coproduce.apps.accounts.http import AuthenticatedHttpRequest
+from coproduce.apps.accounts.models import User
 from coproduce.apps.core.forms import form_add_domain_error
 from coproduce.apps.organisations import selectors, services
 from coproduce.apps.organisations.forms import (
@@ -26,7 +29,9 @@ from coproduce.errors import DomainError
 
 
 @login_required
-def organisation_dashboard_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+def organisation_dashboard_view(
+    request: AuthenticatedHttpRequest, org_slug: str
+) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     if not can_view_organisation_dashboard(request.user, organisation):
         raise PermissionDenied
@@ -42,7 +47,9 @@ def organisation_dashboard_view(request: HttpRequest, org_slug: str) -> HttpResp
 
 
 @login_required
-def organisation_update_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+def organisation_update_view(
+    request: AuthenticatedHttpRequest, org_slug: str
+) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     if not can_manage_organisation(request.user, organisation):
         raise PermissionDenied
@@ -53,7 +60,7 @@ def organisation_update_view(request: HttpRequest, org_slug: str) -> HttpRespons
                 services.organisation_update(
                     actor=request.user, organisation=organisation, **form.cleaned_data
                 )
-            except DomainError as exc:
+            except (DomainError, ValidationError) as exc:
                 form_add_domain_error(form, exc)
             else:
                 messages.success(
@@ -76,7 +83,7 @@ def organisation_update_view(request: HttpRequest, org_slug: str) -> HttpRespons
 
 
 @login_required
-def area_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+def area_list_view(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     tree = selectors.area_tree(actor=request.user, organisation=organisation)
     return render(
@@ -91,7 +98,7 @@ def area_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @login_required
-def area_create_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+def area_create_view(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     if not can_manage_organisation(request.user, organisation):
         raise PermissionDenied
@@ -101,7 +108,7 @@ def area_create_view(request: HttpRequest, org_slug: str) -> HttpResponse:
             area = services.area_create(
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             form_add_domain_error(form, exc)
         else:
             messages.success(request, _("Area %(name)s added.") % {"name": area.name})
@@ -114,7 +121,9 @@ def area_create_view(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @login_required
-def area_update_view(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+def area_update_view(
+    request: AuthenticatedHttpRequest, org_slug: str, pk: int
+) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     area = selectors.area_get(actor=request.user, organisation=organisation, pk=pk)
     if not can_manage_organisation(request.user, organisation):
@@ -132,7 +141,7 @@ def area_update_view(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
             area = services.area_update(
                 actor=request.user, area=area, **form.cleaned_data
             )
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             form_add_domain_error(form, exc)
         else:
             messages.success(request, _("Area %(name)s saved.") % {"name": area.name})
@@ -145,7 +154,9 @@ def area_update_view(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
 
 
 @login_required
-def area_delete_view(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+def area_delete_view(
+    request: AuthenticatedHttpRequest, org_slug: str, pk: int
+) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     area = selectors.area_get(actor=request.user, organisation=organisation, pk=pk)
     if not can_manage_organisation(request.user, organisation):
@@ -154,7 +165,7 @@ def area_delete_view(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
     if request.method == "POST":
         try:
             services.area_delete(actor=request.user, area=area)
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             error_messages = exc.messages
         else:
             messages.success(request, _("Area %(name)s deleted.") % {"name": area.name})
@@ -167,7 +178,7 @@ def area_delete_view(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
 
 
 @login_required
-def member_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+def member_list_view(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     return render(
         request,
@@ -185,7 +196,9 @@ def member_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @login_required
-def member_invite_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+def member_invite_view(
+    request: AuthenticatedHttpRequest, org_slug: str
+) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     if not can_manage_organisation(request.user, organisation):
         raise PermissionDenied
@@ -195,7 +208,7 @@ def member_invite_view(request: HttpRequest, org_slug: str) -> HttpResponse:
             invitation = services.invitation_create(
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             form_add_domain_error(form, exc)
         else:
             messages.success(
@@ -213,7 +226,7 @@ def member_invite_view(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_required
 def member_change_role_view(
-    request: HttpRequest, org_slug: str, pk: int
+    request: AuthenticatedHttpRequest, org_slug: str, pk: int
 ) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     membership = selectors.membership_get(
@@ -227,7 +240,7 @@ def member_change_role_view(
                 membership=membership,
                 role=form.cleaned_data["role"],
             )
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             form_add_domain_error(form, exc)
         else:
             messages.success(
@@ -247,7 +260,9 @@ def member_change_role_view(
 
 
 @login_required
-def member_remove_view(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+def member_remove_view(
+    request: AuthenticatedHttpRequest, org_slug: str, pk: int
+) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     membership = selectors.membership_get(
         actor=request.user, organisation=organisation, pk=pk
@@ -256,7 +271,7 @@ def member_remove_view(request: HttpRequest, org_slug: str, pk: int) -> HttpResp
     if request.method == "POST":
         try:
             services.membership_remove(actor=request.user, membership=membership)
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             error_messages = exc.messages
         else:
             messages.success(
@@ -278,7 +293,7 @@ def member_remove_view(request: HttpRequest, org_slug: str, pk: int) -> HttpResp
 
 @login_required
 def invitation_status_view(
-    request: HttpRequest, org_slug: str, pk: int
+    request: AuthenticatedHttpRequest, org_slug: str, pk: int
 ) -> HttpResponse:
     """The e-mail status of one invitation: a fragment htmx polls until it settles."""
     organisation = selectors.organisation_get(slug=org_slug)
@@ -295,7 +310,7 @@ def invitation_status_view(
 @require_POST
 @login_required
 def invitation_resend_view(
-    request: HttpRequest, org_slug: str, pk: int
+    request: AuthenticatedHttpRequest, org_slug: str, pk: int
 ) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     invitation = selectors.invitation_get(
@@ -303,7 +318,7 @@ def invitation_resend_view(
     )
     try:
         services.invitation_resend(actor=request.user, invitation=invitation)
-    except DomainError as exc:
+    except (DomainError, ValidationError) as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
@@ -318,7 +333,7 @@ def invitation_resend_view(
 @require_POST
 @login_required
 def invitation_cancel_view(
-    request: HttpRequest, org_slug: str, pk: int
+    request: AuthenticatedHttpRequest, org_slug: str, pk: int
 ) -> HttpResponse:
     organisation = selectors.organisation_get(slug=org_slug)
     invitation = selectors.invitation_get(
@@ -326,7 +341,7 @@ def invitation_cancel_view(
     )
     try:
         services.invitation_cancel(actor=request.user, invitation=invitation)
-    except DomainError as exc:
+    except (DomainError, ValidationError) as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
@@ -337,14 +352,17 @@ def invitation_cancel_view(
     return redirect("organisations:member-list", org_slug=organisation.slug)
 
 
-@login_required
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Show an invitation; signed-in people accept it, others are offered to sign
+    in or create an account and come back here."""
     invitation = selectors.invitation_get_by_token(token=token)
     error_messages: list[str] = []
     if request.method == "POST":
+        if not isinstance(request.user, User):
+            return redirect_to_login(request.get_full_path())
         try:
             membership = services.invitation_accept(user=request.user, token=token)
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             error_messages = exc.messages
         else:
             messages.success(

@@ -1,4 +1,4 @@
-"""Local development and `make demo`: SQLite under var/, e-mails printed to the console."""
+"""Local development and `make demo`: SQLite under var/, e-mails on the console."""
 
 from coproduce.config.settings.base import *
 from coproduce.config.settings.base import VAR_DIR, env

@@ -5,7 +5,7 @@ DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, SECURE_HSTS_SECONDS. See docs/deployme
 """
 
 from coproduce.config.settings.base import *
-from coproduce.config.settings.base import DATABASES, env
+from coproduce.config.settings.base import DATABASES, MIDDLEWARE, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without one
@@ -34,3 +34,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
 }
+
+# WhiteNoise serves the collected, hashed static files from the web process, right
+# after SecurityMiddleware (development uses runserver's own static handling).
+MIDDLEWARE = [
+    *MIDDLEWARE[:1],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[1:],
+]

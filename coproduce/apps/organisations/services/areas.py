@@ -23,9 +23,9 @@ def _normalise_code(code: str) -> str:
 def _check_code_is_free(
     *, organisation: Organisation, code: str, area_pk: int | None
 ) -> None:
-    clash = Area.objects.filter(organisation=organisation, code=code).exclude(
-        pk=area_pk
-    )
+    clash = Area.objects.filter(organisation=organisation, code=code)
+    if area_pk is not None:  # editing: the area's own code is not a clash
+        clash = clash.exclude(pk=area_pk)
     if clash.exists():
         raise AreaError(
             _("Another area already has the code %(code)s. Each code must be unique.")
@@ -74,7 +74,8 @@ def area_create(
 ) -> Area:
     """Add an area to the organisation's tree.
 
-    Raises PermissionDenied, AreaError (duplicate code, foreign parent) or ValidationError.
+    Raises PermissionDenied, AreaError (duplicate code, foreign parent) or
+    ValidationError.
     """
     if actor is not None and not can_manage_organisation(actor, organisation):
         raise PermissionDenied
@@ -111,7 +112,10 @@ def area_update(
     level: str,
     parent: Area | None,
 ) -> Area:
-    """Change an area. Raises PermissionDenied, AreaError, AreaCycleError or ValidationError."""
+    """Change an area.
+
+    Raises PermissionDenied, AreaError, AreaCycleError or ValidationError.
+    """
     if not can_manage_organisation(actor, area.organisation):
         raise PermissionDenied
     area = (

@@ -126,14 +126,15 @@ def _normalise_email(email: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, actor: User, organisation: Organisation, email: str, role: str
+    *, actor: User | None, organisation: Organisation, email: str, role: str
 ) -> Invitation:
     """Invite someone by e-mail to join with a role; the e-mail is sent by a task.
 
-    Raises PermissionDenied, InvitationError (bad address, already a member,
-    already invited) or ValidationError.
+    `actor` None means the installation's own set-up (the first administrator
+    of a new organisation). Raises PermissionDenied, InvitationError (bad
+    address, already a member, already invited) or ValidationError.
     """
-    if not can_manage_organisation(actor, organisation):
+    if actor is not None and not can_manage_organisation(actor, organisation):
         raise PermissionDenied
     email = _normalise_email(email)
     if role not in Role.values:
@@ -286,10 +287,18 @@ def invitation_send_email(*, invitation_id: int, site_url: str) -> Invitation:
         "organisation_name_cy": invitation.organisation.name_cy,
     }
     # Bilingual e-mail: we do not know the invitee's language yet.
-    with translation.override("en"):
-        subject = _("Invitation to join %(organisation)s on Coproduce") % {
-            "organisation": invitation.organisation.name_en
-        }
+    subjects = []
+    for language, name in (
+        ("en", invitation.organisation.name_en),
+        ("cy", invitation.organisation.name_cy),
+    ):
+        with translation.override(language):
+            subjects.append(
+                _("Invitation to join %(organisation)s on Coproduce")
+                % {"organisation": name}
+            )
+            context[f"role_{language}"] = str(invitation.get_role_display())
+    subject = " / ".join(subjects)
     body = render_to_string("organisations/email/invitation.txt", context)
     try:
         send_mail(subject, body, None, [invitation.email])

@@ -1,0 +1,83 @@
+"""Fixtures shared by every test: two organisations and one person per role.
+
+Every staff fixture has a TOTP authenticator, as the MFA middleware requires;
+`resident` has an account but no role anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from coproduce.apps.accounts.models import User
+from coproduce.apps.accounts.tests.factories import UserFactory
+from coproduce.apps.organisations.models import Organisation, Role
+from coproduce.apps.organisations.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+)
+
+
+def _member(organisation: Organisation, role: str) -> User:
+    return MembershipFactory(organisation=organisation, role=role).user
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def other_organisation(db: None) -> Organisation:
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def administrator(organisation: Organisation) -> User:
+    return _member(organisation, Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def officer(organisation: Organisation) -> User:
+    return _member(organisation, Role.ENGAGEMENT_OFFICER)
+
+
+@pytest.fixture
+def analyst(organisation: Organisation) -> User:
+    return _member(organisation, Role.ANALYST)
+
+
+@pytest.fixture
+def elected_member(organisation: Organisation) -> User:
+    return _member(organisation, Role.ELECTED_MEMBER)
+
+
+@pytest.fixture
+def community_organiser(organisation: Organisation) -> User:
+    return _member(organisation, Role.COMMUNITY_ORGANISER)
+
+
+@pytest.fixture
+def resident(db: None) -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_of_other_organisation(other_organisation: Organisation) -> User:
+    """An administrator, but of `other_organisation`: no rights in `organisation`."""
+    return _member(other_organisation, Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[User | None], Client]:
+    """A fresh test client signed in as `user` (anonymous for None)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
