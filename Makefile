@@ -49,8 +49,11 @@ migrations-check:
 
 # pytest exits 5 when it collects no tests: for us that means the suite is broken,
 # so it fails the build instead of passing silently.
+# COPRODUCE_EXPECT_DB_VENDOR tells core/tests/test_database.py which database this
+# run must be on, so a PostgreSQL run cannot quietly fall back to SQLite.
 pytest:
-	@env -u COPRODUCE_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	@env -u COPRODUCE_TEST_DATABASE_URL COPRODUCE_EXPECT_DB_VENDOR=sqlite \
+	  $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose."; exit 1; fi; \
 	exit $$rc
 
@@ -63,7 +66,8 @@ pytest-postgres:
 	  fi; \
 	  echo "PostgreSQL run not started: set COPRODUCE_TEST_DATABASE_URL=postgres://… to run it (CI does)."; \
 	else \
-	  $(BIN)/pytest -m "not browser" -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	  COPRODUCE_EXPECT_DB_VENDOR=postgresql \
+	    $(BIN)/pytest -m "not browser" -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose."; exit 1; fi; \
 	  exit $$rc; \
 	fi

@@ -6,32 +6,46 @@ Every staff fixture has a TOTP authenticator, as the MFA middleware requires;
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import cast
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.accounts.tests.factories import UserFactory
-from coproduce.apps.organisations.models import Organisation, Role
+from coproduce.apps.organisations.models import Membership, Organisation, Role
 from coproduce.apps.organisations.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
 )
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Start every test in English: a /cy/ request leaves Welsh active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _member(organisation: Organisation, role: str) -> User:
-    return MembershipFactory(organisation=organisation, role=role).user
+    membership = cast(
+        Membership, MembershipFactory(organisation=organisation, role=role)
+    )
+    return membership.user
 
 
 @pytest.fixture
 def organisation(db: None) -> Organisation:
-    return OrganisationFactory()
+    return cast(Organisation, OrganisationFactory())
 
 
 @pytest.fixture
 def other_organisation(db: None) -> Organisation:
-    return OrganisationFactory()
+    return cast(Organisation, OrganisationFactory())
 
 
 @pytest.fixture
@@ -61,7 +75,7 @@ def community_organiser(organisation: Organisation) -> User:
 
 @pytest.fixture
 def resident(db: None) -> User:
-    return UserFactory()
+    return cast(User, UserFactory())
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 // Build Coproduce's static assets into coproduce/static/ (git-ignored).
 // Run by `make assets`: compiles our Sass with GOV.UK Frontend and copies the
 // vendor files the pages load. No network access: everything comes from node_modules.
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -11,19 +11,27 @@ const modules = join(here, "node_modules");
 const staticDir = join(here, "..", "coproduce", "static");
 const vendor = join(staticDir, "vendor");
 
+// A minified script ends with a sourceMappingURL comment; copy the map beside it,
+// because production's collectstatic (ManifestStaticFilesStorage) fails on a
+// reference to a file that is missing.
+function cpScript(source, destination) {
+  cpSync(source, destination);
+  if (existsSync(`${source}.map`)) cpSync(`${source}.map`, `${destination}.map`);
+}
+
 rmSync(vendor, { recursive: true, force: true });
 mkdirSync(join(staticDir, "coproduce"), { recursive: true });
 
 const govuk = join(modules, "govuk-frontend", "dist", "govuk");
 cpSync(join(govuk, "assets"), join(vendor, "govuk", "assets"), { recursive: true });
-cpSync(join(govuk, "govuk-frontend.min.js"), join(vendor, "govuk", "govuk-frontend.min.js"));
-cpSync(join(modules, "htmx.org", "dist", "htmx.min.js"), join(vendor, "htmx", "htmx.min.js"));
+cpScript(join(govuk, "govuk-frontend.min.js"), join(vendor, "govuk", "govuk-frontend.min.js"));
+cpScript(join(modules, "htmx.org", "dist", "htmx.min.js"), join(vendor, "htmx", "htmx.min.js"));
 for (const [pkg, file] of [
   ["vega", "vega.min.js"],
   ["vega-lite", "vega-lite.min.js"],
   ["vega-embed", "vega-embed.min.js"],
 ]) {
-  cpSync(join(modules, pkg, "build", file), join(vendor, "vega", file));
+  cpScript(join(modules, pkg, "build", file), join(vendor, "vega", file));
 }
 cpSync(join(here, "src", "init.mjs"), join(staticDir, "coproduce", "init.mjs"));
 

@@ -12,7 +12,8 @@ sit *inside* the text, where stripping must leave them alone.
 
 from __future__ import annotations
 
-WELSH = "Pen-y-bont ar Ogwr: ŵ ŷ ẁ ẃ ẅ ỳ ý â ê î ô û Ŵ Ŷ Ẁ, Llanfair\u00adpwll"  # soft hyphen
+# Circumflexes and grave/acute/diaeresis on w and y, and a soft hyphen.
+WELSH = "Pen-y-bont ar Ogwr: ŵ ŷ ẁ ẃ ẅ ỳ ý â ê î ô û Ŵ Ŷ Ẁ, Llanfair\u00adpwll"
 EMOJI = (
     # Skin-tone modifiers and zero-width-joiner (ZWJ) sequences: one glyph each.
     "Tîm \U0001f469\U0001f3fd\u200d\U0001f4bb gyda "

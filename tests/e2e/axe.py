@@ -99,7 +99,7 @@ class AxeAudit:
 
     def assert_clean(self) -> None:
         assert self.pages_checked, "The journey ran axe on no page at all."
-        assert not self.failures, "\n\n".join(
-            [f"axe failed on {len(self.failures)} of {len(self.pages_checked)} pages:"]
-            + self.failures
+        heading = (
+            f"axe failed on {len(self.failures)} of {len(self.pages_checked)} pages:"
         )
+        assert not self.failures, "\n\n".join([heading, *self.failures])

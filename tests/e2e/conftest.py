@@ -1,4 +1,4 @@
-"""Browser journeys: Playwright driving Debian's Chromium against pytest-django's live server.
+"""Browser journeys: Playwright drives Debian's Chromium against the live server.
 
 The browser is launched once per session from /usr/bin/chromium (never downloaded).
 Each test gets a fresh browser context and a fresh demo council, built through the
@@ -109,13 +109,19 @@ def demo(live_server: object) -> DemoPeople:
 def _new_page(browser: object, live_server: object, **context_options: object):
     context = browser.new_context(base_url=live_server.url, **context_options)  # type: ignore[attr-defined]
     context.set_default_timeout(TIMEOUT_MS)
-    return context, context.new_page()
+    page = context.new_page()
+    # Give the page the browser's focus, so document.hasFocus() is true and focus
+    # checks do not depend on which test's page was opened last.
+    page.bring_to_front()
+    return context, page
 
 
 @pytest.fixture
 def page(browser: object, live_server: object) -> Iterator[object]:
     """A desktop-sized page in a fresh context (no cookies), addresses relative."""
-    context, page = _new_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    context, page = _new_page(
+        browser, live_server, viewport={"width": 1280, "height": 900}
+    )
     yield page
     context.close()
 
@@ -133,4 +139,3 @@ def phone_page(browser: object, live_server: object) -> Iterator[object]:
     )
     yield page
     context.close()
-

@@ -26,23 +26,35 @@ def current_totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
+def at(path: str) -> re.Pattern[str]:
+    """Matches the page's address when its path is exactly `path` (no query)."""
+    return re.compile(r"^https?://[^/]+" + re.escape(path) + "$")
+
+
+def press_enter_and_wait(page: Any, locator: Any = None) -> None:
+    """Press Enter (in `locator`, or wherever focus is) and wait for the next page."""
+    with page.expect_navigation():
+        if locator is None:
+            page.keyboard.press("Enter")
+        else:
+            locator.press("Enter")
+
+
 def sign_in_with_password(page: Any, email: str, password: str) -> None:
     """Fill in allauth's log-in form and submit it with the Enter key."""
     page.goto("/accounts/login/")
     page.locator('input[name="login"]').fill(email)
     password_input = page.locator('input[name="password"]')
     password_input.fill(password)
-    password_input.press("Enter")
-    page.wait_for_load_state()
+    press_enter_and_wait(page, password_input)
 
 
 def enter_totp_code(page: Any, secret: str) -> None:
     """On the two-factor page, type the authenticator code and submit."""
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    expect(page).to_have_url(at("/accounts/2fa/authenticate/"))
     code_input = page.locator('input[name="code"]')
     code_input.fill(current_totp_code(secret))
-    code_input.press("Enter")
-    page.wait_for_load_state()
+    press_enter_and_wait(page, code_input)
 
 
 def sign_in_with_mfa(page: Any, email: str, password: str, secret: str) -> None:
@@ -78,8 +90,11 @@ def focused(page: Any) -> dict[str, Any] | None:
     return page.evaluate(_FOCUS_STYLE_JS)
 
 
+_ZERO_ALPHA = re.compile(r"^rgba\(.*,\s*0(\.0*)?\)$")
+
+
 def _is_transparent(colour: str) -> bool:
-    return colour == "transparent" or colour.replace(" ", "").endswith(",0)")
+    return colour == "transparent" or bool(_ZERO_ALPHA.match(colour.strip()))
 
 
 def focus_is_visible(style: dict[str, Any]) -> bool:
@@ -103,12 +118,15 @@ def assert_focus_visible(page: Any) -> dict[str, Any]:
     return style
 
 
-def tab_to(page: Any, selector: str, *, max_tabs: int = 40) -> dict[str, Any]:
-    """Press Tab until the element matching `selector` has focus; check each stop
-    shows focus. Fails if the element is never reached."""
+def tab_to(
+    page: Any, selector: str, *, backwards: bool = False, max_tabs: int = 40
+) -> dict[str, Any]:
+    """Press Tab (or Shift+Tab) until the element matching `selector` has focus,
+    checking that every stop on the way shows focus. Fails if it is never reached."""
+    key = "Shift+Tab" if backwards else "Tab"
     stops = []
     for _ in range(max_tabs):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         style = assert_focus_visible(page)
         stops.append(style.get("text") or style.get("name") or style.get("tag"))
         if page.evaluate(
@@ -116,9 +134,18 @@ def tab_to(page: Any, selector: str, *, max_tabs: int = 40) -> dict[str, Any]:
         ):
             return style
     raise AssertionError(
-        f"Tabbed {max_tabs} times on {page.url} without reaching {selector!r}; "
+        f"Pressed {key} {max_tabs} times on {page.url} without reaching {selector!r}; "
         f"focus went to: {stops}"
     )
+
+
+def assert_first_tab_reaches_skip_link(page: Any) -> None:
+    """From a freshly loaded page, the first Tab shows the skip link, focused."""
+    page.keyboard.press("Tab")
+    skip = assert_focus_visible(page)
+    message = f"The first Tab on {page.url} went to {skip}, not the skip link."
+    assert skip["href"] == "#main-content", message
+    assert skip["text"] == "Skip to main content", message
 
 
 def assert_no_horizontal_scroll(page: Any) -> None:

@@ -13,7 +13,14 @@ class UserAdmin(admin.ModelAdmin[User]):
     list_filter = ("is_active", "is_staff", "preferred_language")
     search_fields = ("email", "full_name")
     readonly_fields = ("email", "last_login", "date_joined", "password")
-    fields = ("email", "full_name", "preferred_language", "is_active", "last_login", "date_joined")
+    fields = (
+        "email",
+        "full_name",
+        "preferred_language",
+        "is_active",
+        "last_login",
+        "date_joined",
+    )
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -27,7 +27,6 @@ _ALLOWED_URL_NAMES = frozenset(
         "set_language",
         "core:accessibility",
         "core:privacy",
-        "core:language-switch",
     }
 )
 

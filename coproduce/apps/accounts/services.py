@@ -10,7 +10,7 @@ from coproduce.apps.accounts.models import User
 from coproduce.apps.audit.services import (
     audit_diff,
     audit_event_create,
-    audit_events_pseudonymise_actor,
+    audit_events_pseudonymise_user,
     audit_snapshot,
 )
 from coproduce.errors import StateConflictError
@@ -69,6 +69,11 @@ def user_delete_account(*, actor: User, user: User) -> None:
             )
             % {"organisation": organisation.name}
         )
+    from coproduce.apps.organisations.services import (
+        membership_remove_all_for_deleted_account,
+    )
+
+    membership_remove_all_for_deleted_account(user=user)
     audit_event_create(actor=None, action="account.delete", target=None, changes={})
-    audit_events_pseudonymise_actor(user=user)
+    audit_events_pseudonymise_user(user=user)
     user.delete()

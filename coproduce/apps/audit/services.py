@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.audit.models import AuditEvent
@@ -70,12 +74,48 @@ def audit_event_create(
     return event
 
 
-def audit_events_pseudonymise_actor(*, user: User) -> int:
-    """Replace a deleted account's address in the log by a pseudonym; keep the events.
+def audit_events_pseudonymise_user(*, user: User) -> int:
+    """Replace a deleted account's address and name everywhere in the log; keep events.
 
     The log must still show that *someone* made each change (accountability),
-    but not who, once that person has erased their account.
+    but not who, once that person has erased their account. Events they made,
+    events about their account and events that mention their address or name
+    (memberships, invitations) all get the pseudonym. Returns how many changed.
     """
-    return AuditEvent.objects.filter(actor=user).update(
-        actor_repr=f"deleted-account-{user.pk}"
+    pseudonym = f"deleted-account-{user.pk}"
+    identifiers = [user.email]
+    if len(user.full_name.strip()) >= 3:  # a short name would match unrelated text
+        identifiers.append(user.full_name.strip())
+    mentions = Q()
+    for identifier in identifiers:
+        mentions |= Q(target_repr__icontains=identifier)
+        mentions |= Q(changes_text__icontains=identifier)
+    events = AuditEvent.objects.annotate(
+        changes_text=Cast("changes", output_field=TextField())
+    ).filter(
+        Q(actor=user)
+        | Q(target_type=user._meta.label_lower, target_id=str(user.pk))
+        | mentions
     )
+    n_changed = 0
+    for event in events.select_for_update():
+        event.actor_repr = (
+            pseudonym
+            if event.actor_id == user.pk
+            else _erase(event.actor_repr, identifiers, pseudonym)
+        )
+        event.target_repr = _erase(event.target_repr, identifiers, pseudonym)
+        event.changes = json.loads(
+            _erase(
+                json.dumps(event.changes, ensure_ascii=False), identifiers, pseudonym
+            )
+        )
+        event.save(update_fields=["actor_repr", "target_repr", "changes"])
+        n_changed += 1
+    return n_changed
+
+
+def _erase(text: str, identifiers: list[str], pseudonym: str) -> str:
+    for identifier in identifiers:
+        text = re.sub(re.escape(identifier), pseudonym, text, flags=re.IGNORECASE)
+    return text

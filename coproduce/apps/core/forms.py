@@ -16,7 +16,9 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "govuk/forms/field.html"
 
 
-def form_add_domain_error(form: forms.Form, error: DomainError | ValidationError) -> None:
+def form_add_domain_error(
+    form: forms.Form, error: DomainError | ValidationError
+) -> None:
     """Attach a service's error to the field it names, else to the whole form.
 
     A model ValidationError from the service's `full_clean()` is mapped field by

@@ -1,10 +1,15 @@
-"""Support staff's view of organisations. Writes go through services, so they are audited."""
+"""Support staff's view of organisations. Writes go through services: audited."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from coproduce.apps.organisations.models import Area, Invitation, Membership, Organisation
+from coproduce.apps.organisations.models import (
+    Area,
+    Invitation,
+    Membership,
+    Organisation,
+)
 
 
 @admin.register(Organisation)
@@ -58,7 +63,14 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin[Invitation]):
-    list_display = ("email", "organisation", "role", "status", "email_status", "expires_at")
+    list_display = (
+        "email",
+        "organisation",
+        "role",
+        "status",
+        "email_status",
+        "expires_at",
+    )
     list_filter = ("organisation", "status", "email_status")
     search_fields = ("email",)
     exclude = ("token",)  # the token is a secret that grants a staff role

@@ -125,9 +125,12 @@ def membership_get(
 
 def organisation_list_where_sole_administrator(*, user: User) -> list[Organisation]:
     """Organisations that would have no administrator left without `user`."""
-    organisations = Organisation.objects.filter(
+    administered_by_user = Organisation.objects.filter(
         memberships__user=user, memberships__role=Role.ADMINISTRATOR
-    ).annotate(
+    )
+    # Count in a separate query: a Count over the join filtered to `user` above
+    # would only ever see the user's own membership, and so always be 1.
+    organisations = Organisation.objects.filter(pk__in=administered_by_user).annotate(
         n_administrators=Count(
             "memberships",
             filter=Q(memberships__role=Role.ADMINISTRATOR),

@@ -89,7 +89,10 @@ def test_staff_with_totp_must_enter_a_code_after_the_password():
     officer = _user("officer@example.org")
     organisation = _organisation()
     membership_create(
-        actor=None, organisation=organisation, user=officer, role=Role.ENGAGEMENT_OFFICER
+        actor=None,
+        organisation=organisation,
+        user=officer,
+        role=Role.ENGAGEMENT_OFFICER,
     )
     TOTP.activate(officer, SECRET)
     client = Client()
@@ -112,7 +115,10 @@ def test_staff_without_totp_are_sent_to_set_it_up_before_anything_else():
     administrator = _user("admin@example.org")
     organisation = _organisation()
     membership_create(
-        actor=None, organisation=organisation, user=administrator, role=Role.ADMINISTRATOR
+        actor=None,
+        organisation=organisation,
+        user=administrator,
+        role=Role.ADMINISTRATOR,
     )
     client = Client()
     client.force_login(administrator)

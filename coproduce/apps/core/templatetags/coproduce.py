@@ -12,17 +12,19 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
+# Keys are Django's BoundField.widget_type: the widget class name, lower case,
+# without a trailing "Input" or "Widget" (TextInput -> "text").
 _WIDGET_CLASSES = {
-    "textinput": "govuk-input",
-    "emailinput": "govuk-input",
-    "passwordinput": "govuk-input",
-    "numberinput": "govuk-input govuk-input--width-5",
-    "urlinput": "govuk-input",
-    "dateinput": "govuk-input govuk-input--width-10",
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "password": "govuk-input",
+    "number": "govuk-input govuk-input--width-5",
+    "url": "govuk-input",
+    "date": "govuk-input govuk-input--width-10",
     "textarea": "govuk-textarea",
     "select": "govuk-select",
-    "clearablefileinput": "govuk-file-upload",
-    "fileinput": "govuk-file-upload",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
 }
 
 

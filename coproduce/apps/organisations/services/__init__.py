@@ -13,6 +13,7 @@ from coproduce.apps.organisations.services.members import (
     invitation_send_email,
     membership_change_role,
     membership_remove,
+    membership_remove_all_for_deleted_account,
 )
 from coproduce.apps.organisations.services.organisations import (
     membership_create,
@@ -32,6 +33,7 @@ __all__ = [
     "membership_change_role",
     "membership_create",
     "membership_remove",
+    "membership_remove_all_for_deleted_account",
     "organisation_create",
     "organisation_update",
 ]

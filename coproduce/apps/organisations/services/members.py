@@ -277,9 +277,12 @@ def invitation_send_email(*, invitation_id: int, site_url: str) -> Invitation:
     )
     if invitation.status != Invitation.Status.PENDING:
         return invitation
-    accept_path = reverse(
-        "organisations:invitation-accept", kwargs={"token": invitation.token}
-    )
+    # The same link whatever language the worker thread last served: without
+    # the override, a task run after a Welsh request would get a /cy/ link.
+    with translation.override("en"):
+        accept_path = reverse(
+            "organisations:invitation-accept", kwargs={"token": invitation.token}
+        )
     context = {
         "invitation": invitation,
         "accept_url": site_url.rstrip("/") + accept_path,
@@ -315,3 +318,30 @@ def invitation_send_email(*, invitation_id: int, site_url: str) -> Invitation:
     )
     audit_event_create(actor=None, action="invitation.email_sent", target=invitation)
     return invitation
+
+
+def membership_remove_all_for_deleted_account(*, user: User) -> int:
+    """Record in each organisation's log that a member left by deleting their account.
+
+    Called by the account deletion service inside its transaction, before the
+    memberships go with the user. The log names a pseudonym, not the address the
+    person has asked us to erase. Returns the number of memberships ended.
+    """
+    memberships = list(
+        Membership.objects.select_for_update()
+        .filter(user=user)
+        .select_related("organisation")
+    )
+    for membership in memberships:
+        audit_event_create(
+            actor=None,
+            action="membership.remove",
+            target=membership,
+            changes={
+                "user": f"deleted-account-{user.pk}",
+                "role": membership.role,
+                "reason": "account deleted",
+            },
+        )
+    Membership.objects.filter(pk__in=[m.pk for m in memberships]).delete()
+    return len(memberships)

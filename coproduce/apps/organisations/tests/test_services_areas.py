@@ -283,7 +283,9 @@ def test_update_refuses_a_parent_from_another_organisation(
 
     with pytest.raises(AreaError) as excinfo:
         area_update(
-            actor=administrator, area=area, **_update_kwargs(area, parent=foreign_parent)
+            actor=administrator,
+            area=area,
+            **_update_kwargs(area, parent=foreign_parent),
         )
 
     assert excinfo.value.field == "parent"

@@ -44,9 +44,7 @@ def test_change_role_saves_the_new_role_and_records_before_and_after(
     assert event.action == "membership.change_role"
     assert event.actor == administrator
     assert event.organisation == organisation
-    assert event.changes == {
-        "role": {"before": Role.ENGAGEMENT_OFFICER, "after": role}
-    }
+    assert event.changes == {"role": {"before": Role.ENGAGEMENT_OFFICER, "after": role}}
 
 
 @pytest.mark.django_db
@@ -64,7 +62,9 @@ def test_change_role_to_the_same_role_changes_nothing_and_records_nothing(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["", "superuser", "<script>alert(1)</script>"])
-def test_change_role_refuses_an_unknown_role(organisation, administrator, officer, role):
+def test_change_role_refuses_an_unknown_role(
+    organisation, administrator, officer, role
+):
     membership = _membership(officer, organisation)
 
     with pytest.raises(MembershipError) as excinfo:
@@ -76,9 +76,7 @@ def test_change_role_refuses_an_unknown_role(organisation, administrator, office
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "role", [r for r in Role.values if r != Role.ADMINISTRATOR]
-)
+@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.ADMINISTRATOR])
 def test_the_last_administrator_cannot_be_demoted(organisation, administrator, role):
     membership = _membership(administrator, organisation)
 
@@ -98,9 +96,7 @@ def test_an_administrator_can_be_demoted_when_another_remains(
 ):
     second = MembershipFactory(organisation=organisation, role=Role.ADMINISTRATOR)
 
-    membership_change_role(
-        actor=administrator, membership=second, role=Role.ANALYST
-    )
+    membership_change_role(actor=administrator, membership=second, role=Role.ANALYST)
 
     second.refresh_from_db()
     assert second.role == Role.ANALYST
