@@ -164,9 +164,11 @@ def test_a_member_who_deletes_their_account_leaves_a_pseudonymous_removal_in_the
 
     user_delete_account(actor=officer, user=officer)
 
-    assert not Membership.objects.filter(organisation=organisation).filter(
-        user_id=pk
-    ).exists()
+    assert (
+        not Membership.objects.filter(organisation=organisation)
+        .filter(user_id=pk)
+        .exists()
+    )
     removal = AuditEvent.objects.get(
         organisation=organisation, action="membership.remove"
     )
