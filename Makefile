@@ -9,7 +9,7 @@ NPM ?= npm
 TEST_SETTINGS := coproduce.config.settings.test
 
 .PHONY: demo test setup assets translations lint typecheck imports migrations-check \
-        pytest pytest-postgres messages clean
+        pytest pytest-postgres messages welsh clean
 
 demo: setup
 	$(BIN)/coproduce demo
@@ -76,6 +76,11 @@ pytest-postgres:
 messages: $(VENV)/.installed
 	cd coproduce && ../$(PY) ../manage.py makemessages --locale cy --no-obsolete \
 	  --ignore 'static/*' --ignore 'tests/*' --add-location file
+
+# Parallel work keeps its Welsh in coproduce/locale/cy/parts/*.po; this extracts
+# every string and fills the main catalogue from the parts (needs gettext).
+welsh: messages
+	$(PY) scripts/welsh_fill.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules coproduce/static/vendor coproduce/static/coproduce

@@ -11,6 +11,9 @@ urlpatterns = i18n_patterns(
     path("account/", include("coproduce.apps.accounts.urls")),
     path("", include("coproduce.apps.organisations.urls")),
     path("", include("coproduce.apps.audit.urls")),
+    path("", include("coproduce.apps.engagements.urls")),
+    path("", include("coproduce.apps.surveys.urls")),
+    path("", include("coproduce.apps.surveys.urls_results")),
     path("support-admin/", admin.site.urls),
     prefix_default_language=False,
 )

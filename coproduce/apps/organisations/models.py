@@ -6,7 +6,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -31,6 +35,14 @@ class Organisation(models.Model):
         _("short name for web addresses"), max_length=60, unique=True
     )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    # "You said, we did": how long after an engagement closes its published
+    # response is due. Twelve weeks is the product's default promise; each
+    # organisation may set its own, and the dashboard lists responses overdue.
+    response_due_weeks = models.PositiveSmallIntegerField(
+        _("weeks to publish a response after an engagement closes"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(104)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -125,6 +137,48 @@ class Area(models.Model):
             raise ValidationError(
                 {"parent": _("The parent area must belong to the same organisation.")}
             )
+
+
+class PostcodeArea(models.Model):
+    """Which area a postcode (or the start of one) falls in, for this organisation.
+
+    `prefix` is a normalised postcode or the start of one, without spaces: a full
+    unit ("CF101AA"), a sector ("CF101") or a district ("CF10"). A postcode
+    belongs to the area of its longest matching prefix, so a district can map to
+    a ward while a few units inside it map elsewhere.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="postcode_areas"
+    )
+    prefix = models.CharField(
+        _("postcode or start of postcode"),
+        max_length=7,
+        validators=[
+            RegexValidator(
+                regex=r"^[A-Z]{1,2}[0-9][A-Z0-9]?(?:[0-9](?:[A-Z]{2})?)?$",
+                message=_(
+                    "Enter a postcode district (CF10), sector (CF10 1) or full "
+                    "postcode (CF10 1AA), in capital letters without spaces."
+                ),
+            )
+        ],
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="postcode_prefixes"
+    )
+
+    class Meta:
+        ordering = ("prefix",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "prefix"),
+                name="postcode_prefix_unique_in_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} → {self.area}"
 
 
 class Role(models.TextChoices):

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "coproduce.apps.accounts",
     "coproduce.apps.organisations",
     "coproduce.apps.audit",
+    "coproduce.apps.engagements",
+    "coproduce.apps.surveys",
 ]
 
 MIDDLEWARE = [

@@ -15,8 +15,10 @@ POST-only actions. POSTs that must be refused must also change nothing.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -37,86 +39,27 @@ from coproduce.apps.organisations.tests.factories import (
     InvitationFactory,
     MembershipFactory,
 )
-
-LOGIN = "login"  # a 302 to the sign-in page, with ?next=
-
-ANONYMOUS = "anonymous"
-RESIDENT = "resident"
-ADMINISTRATOR = "administrator"
-OFFICER = "officer"
-ANALYST = "analyst"
-ELECTED_MEMBER = "elected_member"
-COMMUNITY_ORGANISER = "community_organiser"
-OTHER_ADMINISTRATOR = "staff_of_other_organisation"
-
-ROLES = (ADMINISTRATOR, OFFICER, ANALYST, ELECTED_MEMBER, COMMUNITY_ORGANISER)
-ACTORS = (ANONYMOUS, RESIDENT, *ROLES, OTHER_ADMINISTRATOR)
-SIGNED_IN = tuple(a for a in ACTORS if a != ANONYMOUS)
-
-
-def _statuses(*parts: dict[str, int | str]) -> dict[str, int | str]:
-    """Merge parts, later ones winning; every actor must end up with a status."""
-    by_actor: dict[str, int | str] = {}
-    for part in parts:
-        by_actor.update(part)
-    missing = set(ACTORS) - set(by_actor)
-    if missing:
-        raise ValueError(f"No expected status for {sorted(missing)}")
-    return by_actor
-
-
-def public() -> dict[str, int | str]:
-    return dict.fromkeys(ACTORS, 200)
-
-
-def signed_in(ok: int | str = 200) -> dict[str, int | str]:
-    return {ANONYMOUS: LOGIN, **dict.fromkeys(SIGNED_IN, ok)}
-
-
-def members(ok: int | str = 200) -> dict[str, int | str]:
-    return _statuses(
-        {ANONYMOUS: LOGIN, RESIDENT: 403, OTHER_ADMINISTRATOR: 403},
-        dict.fromkeys(ROLES, ok),
-    )
-
-
-def administrators(ok: int | str = 200, others: int = 403) -> dict[str, int | str]:
-    """Administrators get `ok`; other members get `others`; outsiders 403."""
-    return _statuses(
-        {ANONYMOUS: LOGIN, RESIDENT: 403, OTHER_ADMINISTRATOR: 403},
-        dict.fromkeys(ROLES, others),
-        {ADMINISTRATOR: ok},
-    )
-
-
-def signed_in_404() -> dict[str, int | str]:
-    return {ANONYMOUS: LOGIN, **dict.fromkeys(SIGNED_IN, 404)}
-
-
-def post_only() -> dict[str, int | str]:
-    return dict.fromkeys(ACTORS, 405)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One request: URL name, which objects fill its arguments, expected statuses."""
-
-    name: str
-    target: str  # a key of Scenario.kwargs
-    expected: dict[str, int | str]
-    method: str = "get"
-    data: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def id(self) -> str:
-        return f"{self.method.upper()} {self.name} ({self.target})"
-
-
-@dataclass
-class Scenario:
-    users: dict[str, User | None]
-    kwargs: dict[str, dict[str, Any]]
-
+from coproduce.testing.matrix import (
+    ACTORS,
+    ADMINISTRATOR,
+    ANALYST,
+    ANONYMOUS,
+    COMMUNITY_ORGANISER,
+    ELECTED_MEMBER,
+    LOGIN,
+    OFFICER,
+    OTHER_ADMINISTRATOR,
+    RESIDENT,
+    MatrixContext,
+    Row,
+    Scenario,
+    administrators,
+    members,
+    post_only,
+    public,
+    signed_in,
+    signed_in_404,
+)
 
 _AREA_DATA = {
     "name_en": "Ŵyn <b>",
@@ -126,7 +69,7 @@ _AREA_DATA = {
     "parent": "",
 }
 
-TABLE: list[Row] = [
+CORE_ROWS: list[Row] = [
     # core: public pages
     Row("core:home", "none", public()),
     Row("core:accessibility", "none", public()),
@@ -232,6 +175,28 @@ TABLE: list[Row] = [
 ]
 
 
+def _app_matrix_modules() -> list[ModuleType]:
+    """Every `coproduce.apps.<app>.tests.matrix*` module: apps add their own rows."""
+    import coproduce.apps
+
+    found = []
+    for app in pkgutil.iter_modules(coproduce.apps.__path__):
+        try:
+            tests = importlib.import_module(f"coproduce.apps.{app.name}.tests")
+        except ModuleNotFoundError:
+            continue
+        for module in pkgutil.iter_modules(tests.__path__):
+            if module.name.startswith("matrix"):
+                found.append(importlib.import_module(f"{tests.__name__}.{module.name}"))
+    return found
+
+
+APP_MATRIX_MODULES = _app_matrix_modules()
+TABLE: list[Row] = CORE_ROWS + [
+    row for module in APP_MATRIX_MODULES for row in module.ROWS
+]
+
+
 def _cases() -> Iterator[Any]:
     for row in TABLE:
         for actor in ACTORS:
@@ -253,47 +218,56 @@ def scenario(
     org = {"org_slug": organisation.slug}
     # A member none of the actors is, so removing them never removes an actor.
     target_member = MembershipFactory(organisation=organisation, role=Role.ANALYST)
-    return Scenario(
-        users={
-            ANONYMOUS: None,
-            RESIDENT: resident,
-            ADMINISTRATOR: administrator,
-            OFFICER: officer,
-            ANALYST: analyst,
-            ELECTED_MEMBER: elected_member,
-            COMMUNITY_ORGANISER: community_organiser,
-            OTHER_ADMINISTRATOR: staff_of_other_organisation,
+    users: dict[str, User | None] = {
+        ANONYMOUS: None,
+        RESIDENT: resident,
+        ADMINISTRATOR: administrator,
+        OFFICER: officer,
+        ANALYST: analyst,
+        ELECTED_MEMBER: elected_member,
+        COMMUNITY_ORGANISER: community_organiser,
+        OTHER_ADMINISTRATOR: staff_of_other_organisation,
+    }
+    kwargs: dict[str, dict[str, Any]] = {
+        "none": {},
+        "organisation": org,
+        "missing organisation": {"org_slug": "no-such-council"},
+        "area": {**org, "pk": AreaFactory(organisation=organisation).pk},
+        "membership": {**org, "pk": target_member.pk},
+        "invitation": {
+            **org,
+            "pk": InvitationFactory(organisation=organisation).pk,
         },
-        kwargs={
-            "none": {},
-            "organisation": org,
-            "missing organisation": {"org_slug": "no-such-council"},
-            "area": {**org, "pk": AreaFactory(organisation=organisation).pk},
-            "membership": {**org, "pk": target_member.pk},
-            "invitation": {
-                **org,
-                "pk": InvitationFactory(organisation=organisation).pk,
-            },
-            "token": {
-                "token": InvitationFactory(
-                    organisation=organisation, email="invitee@example.org"
-                ).token
-            },
-            "missing token": {"token": "no-such-token"},
-            "foreign area": {
-                **org,
-                "pk": AreaFactory(organisation=other_organisation).pk,
-            },
-            "foreign membership": {
-                **org,
-                "pk": Membership.objects.get(user=staff_of_other_organisation).pk,
-            },
-            "foreign invitation": {
-                **org,
-                "pk": InvitationFactory(organisation=other_organisation).pk,
-            },
+        "token": {
+            "token": InvitationFactory(
+                organisation=organisation, email="invitee@example.org"
+            ).token
         },
+        "missing token": {"token": "no-such-token"},
+        "foreign area": {
+            **org,
+            "pk": AreaFactory(organisation=other_organisation).pk,
+        },
+        "foreign membership": {
+            **org,
+            "pk": Membership.objects.get(user=staff_of_other_organisation).pk,
+        },
+        "foreign invitation": {
+            **org,
+            "pk": InvitationFactory(organisation=other_organisation).pk,
+        },
+    }
+    context = MatrixContext(
+        organisation=organisation,
+        other_organisation=other_organisation,
+        users=users,
     )
+    for module in APP_MATRIX_MODULES:
+        app_kwargs = module.scenario_kwargs(context)
+        clashes = set(app_kwargs) & set(kwargs)
+        assert not clashes, f"{module.__name__} reuses target names {clashes}"
+        kwargs.update(app_kwargs)
+    return Scenario(users=users, kwargs=kwargs)
 
 
 def _database_state() -> tuple[Any, ...]:
@@ -311,6 +285,11 @@ def _database_state() -> tuple[Any, ...]:
         ),
         User.objects.count(),
         AuditEvent.objects.count(),
+        *(
+            module.database_state()
+            for module in APP_MATRIX_MODULES
+            if hasattr(module, "database_state")
+        ),
     )
 
 

@@ -1,0 +1,1 @@
+"""Surveys: forms, one module per responsibility (import from the module)."""

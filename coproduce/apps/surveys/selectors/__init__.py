@@ -1,0 +1,1 @@
+"""Surveys: selectors, one module per responsibility (import from the module)."""

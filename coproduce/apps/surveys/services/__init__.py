@@ -1,0 +1,1 @@
+"""Surveys: services, one module per responsibility (import from the module)."""

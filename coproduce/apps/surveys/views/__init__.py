@@ -1,0 +1,1 @@
+"""Surveys: views, one module per responsibility (import from the module)."""
