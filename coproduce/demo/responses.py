@@ -85,7 +85,9 @@ class GeneratedCounts:
     n_answers: int
 
 
-def _pick(rng: np.random.Generator, values: Sequence[str], p: Sequence[float]) -> str:
+def _pick(
+    rng: np.random.Generator, values: Sequence[str], p: Sequence[float] | np.ndarray
+) -> str:
     weights = np.asarray(p, dtype=float)
     return str(values[int(rng.choice(len(values), p=weights / weights.sum()))])
 
