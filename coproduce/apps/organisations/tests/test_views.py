@@ -640,9 +640,7 @@ def test_response_due_weeks_out_of_range_is_refused_naming_the_field(
 
 
 @pytest.mark.django_db
-def test_administrator_sets_response_due_weeks(
-    organisation, administrator, client_for
-):
+def test_administrator_sets_response_due_weeks(organisation, administrator, client_for):
     response = client_for(administrator).post(
         _url("organisation-update", organisation),
         {
