@@ -47,6 +47,11 @@ STATUS_ACTIONS = {
 }
 
 
+def _posted(request: AuthenticatedHttpRequest) -> Any:
+    """The POST data for a POST (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _organisation_for_officer(
     request: AuthenticatedHttpRequest, org_slug: str
 ) -> Organisation:
@@ -91,7 +96,7 @@ def engagement_create_view(
     request: AuthenticatedHttpRequest, org_slug: str
 ) -> HttpResponse:
     organisation = _organisation_for_officer(request, org_slug)
-    form = EngagementForm(request.POST or None, organisation=organisation)
+    form = EngagementForm(_posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             engagement = services.engagement_create(
@@ -117,7 +122,7 @@ def engagement_update_view(
 ) -> HttpResponse:
     engagement = _engagement_for_officer(request, org_slug, slug)
     form = EngagementForm(
-        request.POST or None,
+        _posted(request),
         organisation=engagement.organisation,
         initial=_engagement_initial(engagement),
     )
@@ -184,7 +189,7 @@ def engagement_response_due_view(
 ) -> HttpResponse:
     engagement = _engagement_for_officer(request, org_slug, slug)
     form = ResponseDueForm(
-        request.POST or None, initial={"response_due_on": engagement.response_due_on}
+        _posted(request), initial={"response_due_on": engagement.response_due_on}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -227,7 +232,7 @@ def event_create_view(
     request: AuthenticatedHttpRequest, org_slug: str, slug: str
 ) -> HttpResponse:
     engagement = _engagement_for_officer(request, org_slug, slug)
-    form = EventForm(request.POST or None)
+    form = EventForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.event_create(
@@ -257,7 +262,7 @@ def event_update_view(
 ) -> HttpResponse:
     engagement = _engagement_for_officer(request, org_slug, slug)
     event = selectors.event_get(engagement=engagement, pk=pk)
-    form = EventForm(request.POST or None, initial=_event_initial(event))
+    form = EventForm(_posted(request), initial=_event_initial(event))
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(actor=request.user, event=event, **form.cleaned_data)
@@ -307,7 +312,9 @@ def document_create_view(
     request: AuthenticatedHttpRequest, org_slug: str, slug: str
 ) -> HttpResponse:
     engagement = _engagement_for_officer(request, org_slug, slug)
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(
+        _posted(request), request.FILES if request.method == "POST" else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.document_create(
@@ -358,7 +365,7 @@ def document_delete_view(
 @login_required
 def topic_list_view(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     organisation = _organisation_for_officer(request, org_slug)
-    form = TopicForm(request.POST or None)
+    form = TopicForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             topic = services.topic_create(
@@ -387,7 +394,7 @@ def topic_update_view(
     organisation = _organisation_for_officer(request, org_slug)
     topic = selectors.topic_get(organisation=organisation, pk=pk)
     form = TopicForm(
-        request.POST or None,
+        _posted(request),
         initial={"name_en": topic.name_en, "name_cy": topic.name_cy},
     )
     if request.method == "POST" and form.is_valid():
@@ -463,7 +470,7 @@ def response_edit_view(
 ) -> HttpResponse:
     """Write the response; "Save and preview" shows it as residents will see it."""
     engagement = _engagement_for_officer(request, org_slug, slug)
-    form = _response_form(engagement, request.POST or None)
+    form = _response_form(engagement, _posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.response_save(
@@ -549,7 +556,7 @@ def comment_moderate_view(
     comment = selectors.comment_get(
         actor=request.user, organisation=organisation, pk=pk
     )
-    form = ModerationForm(request.POST or None)
+    form = ModerationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == ModerationForm.APPROVE:
