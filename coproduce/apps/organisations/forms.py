@@ -19,7 +19,7 @@ class OrganisationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     response_due_weeks = forms.IntegerField(
-        label=_("Weeks to publish a \u201cyou said, we did\u201d response"),
+        label=_("Weeks to publish a “you said, we did” response"),
         help_text=_(
             "How long after an engagement closes its response is due. Officers "
             "can change the date for one engagement."

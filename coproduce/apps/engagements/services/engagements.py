@@ -74,7 +74,7 @@ def engagement_check_transition(
         raise EngagementStateError(
             _(
                 "This engagement is %(status)s. It is marked as responded only by "
-                "publishing its \u201cyou said, we did\u201d response."
+                "publishing its “you said, we did” response."
             )
             % {"status": label}
         )
