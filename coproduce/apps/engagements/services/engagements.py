@@ -236,11 +236,10 @@ def engagement_advance_due(*, now: datetime | None = None) -> tuple[int, int]:
     for pk in list(to_open):
         with transaction.atomic():
             engagement = _lock(Engagement(pk=pk))
-            if engagement.status != Status.SCHEDULED:
+            if engagement.status != Status.SCHEDULED or engagement.opens_at is None:
                 continue
             # Opened "at" its opening time, so one whose closing time has also
             # passed (the job did not run for a while) can still open and close.
-            assert engagement.opens_at is not None  # noqa: S101 (scheduled rule)
             _apply_transition(
                 actor=None,
                 engagement=engagement,
@@ -422,6 +421,7 @@ def engagement_update(
     engagement.closes_at = closes_at
     engagement.allows_comments = allows_comments
     engagement.full_clean()
+    # A full save: modeltranslation keeps the untranslated column in step.
     engagement.save()
     engagement.areas.set(areas)
     engagement.topics.set(topics)

@@ -539,3 +539,24 @@ def test_dashboard_shows_levels_statuses_and_overdue_responses(
     assert overdue.get_absolute_url() in text
     assert_escaped(response, SCRIPT)
     assert "83%" in text  # 5 of 6 above consult
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("actor_fixture", "sees_moderation"),
+    [("officer", True), ("administrator", True), ("analyst", False)],
+)
+def test_navigation_offers_engagements_and_moderation_by_role(
+    request, organisation, client_for, actor_fixture, sees_moderation
+):
+    client = client_for(request.getfixturevalue(actor_fixture))
+
+    text = page_text(
+        client.get(
+            reverse("organisations:organisation-dashboard", args=[organisation.slug])
+        )
+    )
+
+    assert reverse("engagements:engagement-list", args=[organisation.slug]) in text
+    moderation = reverse("engagements:moderation-queue", args=[organisation.slug])
+    assert (moderation in text) is sees_moderation

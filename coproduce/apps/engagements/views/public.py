@@ -49,19 +49,16 @@ def engagement_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
     form = EngagementFilterForm(
         request.GET or None, organisation=organisation, statuses=statuses
     )
-    filters: dict[str, object] = {}
-    if form.is_valid():
-        filters = {
-            "area": form.cleaned_data["area"],
-            "topic": form.cleaned_data["topic"],
-            "level": form.cleaned_data["level"],
-            "status": form.cleaned_data["status"],
-            "search": form.cleaned_data["q"],
-        }
+    # Invalid filters are shown in the error summary and ignored.
+    cleaned = form.cleaned_data if form.is_valid() else {}
     engagements = selectors.engagement_list(
         actor=request.user,
         organisation=organisation,
-        **filters,  # type: ignore[arg-type]
+        area=cleaned.get("area"),
+        topic=cleaned.get("topic"),
+        level=cleaned.get("level", ""),
+        status=cleaned.get("status", ""),
+        search=cleaned.get("q", ""),
     )
     page = Paginator(engagements, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
