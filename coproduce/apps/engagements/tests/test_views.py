@@ -560,3 +560,21 @@ def test_navigation_offers_engagements_and_moderation_by_role(
     assert reverse("engagements:engagement-list", args=[organisation.slug]) in text
     moderation = reverse("engagements:moderation-queue", args=[organisation.slug])
     assert (moderation in text) is sees_moderation
+
+
+@pytest.mark.django_db
+def test_detail_page_takes_a_bounded_number_of_queries(
+    organisation, officer, client_for, django_assert_max_num_queries
+):
+    engagement = EngagementFactory(organisation=organisation, allows_comments=True)
+    for _ in range(5):
+        EngagementEventFactory(engagement=engagement)
+        CommentFactory(engagement=engagement, status=Comment.Status.APPROVED)
+        engagement.areas.add(AreaFactory(organisation=organisation))
+    client = client_for(officer)
+    client.get(engagement.get_absolute_url())
+
+    with django_assert_max_num_queries(30):
+        response = client.get(engagement.get_absolute_url())
+
+    assert response.status_code == 200
