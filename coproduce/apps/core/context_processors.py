@@ -41,6 +41,19 @@ def _nav_items(request: HttpRequest) -> tuple[list[NavItem], Any]:
                 )
             )
             items.append(
+                (
+                    _("Engagements"),
+                    reverse("engagements:engagement-list", kwargs=kwargs),
+                )
+            )
+            if current_membership.role in ("administrator", "engagement_officer"):
+                items.append(
+                    (
+                        _("Moderation"),
+                        reverse("engagements:moderation-queue", kwargs=kwargs),
+                    )
+                )
+            items.append(
                 (_("Areas"), reverse("organisations:area-list", kwargs=kwargs))
             )
             if current_membership.role == "administrator":

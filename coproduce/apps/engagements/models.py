@@ -223,6 +223,10 @@ class EngagementEvent(models.Model):
 
     if TYPE_CHECKING:
         objects: ClassVar[MultilingualManager[EngagementEvent]]
+        title_en: str | None
+        title_cy: str | None
+        accessibility_information_en: str | None
+        accessibility_information_cy: str | None
 
     class Meta:
         ordering = ("starts_at", "pk")
@@ -268,6 +272,8 @@ class EngagementDocument(models.Model):
 
     if TYPE_CHECKING:
         objects: ClassVar[MultilingualManager[EngagementDocument]]
+        title_en: str | None
+        title_cy: str | None
 
     class Meta:
         ordering = ("created_at", "pk")

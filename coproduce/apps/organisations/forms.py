@@ -18,6 +18,21 @@ class OrganisationForm(forms.Form):
         choices=Organisation.Kind.choices,
         widget=forms.RadioSelect,
     )
+    response_due_weeks = forms.IntegerField(
+        label=_("Weeks to publish a “you said, we did” response"),
+        help_text=_(
+            "How long after an engagement closes its response is due. Officers "
+            "can change the date for one engagement."
+        ),
+        min_value=1,
+        max_value=104,
+        error_messages={
+            "required": _("Enter the number of weeks to publish a response."),
+            "invalid": _("Enter the number of weeks as a whole number."),
+            "min_value": _("The number of weeks must be between 1 and 104."),
+            "max_value": _("The number of weeks must be between 1 and 104."),
+        },
+    )
 
 
 class AreaForm(forms.Form):

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from coproduce.apps.accounts.http import AuthenticatedHttpRequest
 from coproduce.apps.accounts.models import User
 from coproduce.apps.core.forms import form_add_domain_error
+from coproduce.apps.engagements.permissions import can_manage_engagements
+from coproduce.apps.engagements.selectors import engagement_dashboard_figures
 from coproduce.apps.organisations import selectors, services
 from coproduce.apps.organisations.forms import (
     AreaForm,
@@ -42,6 +44,12 @@ def organisation_dashboard_view(
             "organisation": organisation,
             "summary": selectors.organisation_summary(organisation=organisation),
             "can_manage": can_manage_organisation(request.user, organisation),
+            "engagement_figures": engagement_dashboard_figures(
+                organisation=organisation
+            ),
+            "can_manage_engagements": can_manage_engagements(
+                request.user, organisation
+            ),
         },
     )
 
@@ -73,6 +81,7 @@ def organisation_update_view(
                 "name_en": organisation.name_en,
                 "name_cy": organisation.name_cy,
                 "kind": organisation.kind,
+                "response_due_weeks": organisation.response_due_weeks,
             }
         )
     return render(

@@ -206,6 +206,11 @@ COPRODUCE_SITE_URL = env.str("COPRODUCE_SITE_URL", default="http://127.0.0.1:800
 COPRODUCE_INVITATION_VALID_DAYS = 14
 # Staff roles must use a second factor; residents may choose to.
 COPRODUCE_REQUIRE_STAFF_MFA = True
+# Largest document officers may attach to an engagement (bytes). Keep the web
+# server's own upload limit (e.g. nginx client_max_body_size) above this.
+COPRODUCE_MAX_DOCUMENT_BYTES = env.int(
+    "COPRODUCE_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024
+)
 
 LOGGING = {
     "version": 1,

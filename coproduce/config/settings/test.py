@@ -4,6 +4,9 @@ The database is SQLite unless COPRODUCE_TEST_DATABASE_URL names a PostgreSQL ser
 (CI sets it and runs the suite a second time against PostgreSQL).
 """
 
+import tempfile
+from pathlib import Path
+
 from coproduce.config.settings.base import *
 from coproduce.config.settings.base import env
 
@@ -18,3 +21,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 DATABASES = {
     "default": env.db_url("COPRODUCE_TEST_DATABASE_URL", default="sqlite:///:memory:")
 }
+
+# Uploaded files from tests go to a throw-away folder, never the project's var/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "coproduce-test-media"

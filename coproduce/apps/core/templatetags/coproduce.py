@@ -21,6 +21,7 @@ _WIDGET_CLASSES = {
     "number": "govuk-input govuk-input--width-5",
     "url": "govuk-input",
     "date": "govuk-input govuk-input--width-10",
+    "datetimelocal": "govuk-input govuk-input--width-20",
     "textarea": "govuk-textarea",
     "select": "govuk-select",
     "clearablefile": "govuk-file-upload",

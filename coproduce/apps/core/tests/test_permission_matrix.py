@@ -114,7 +114,12 @@ CORE_ROWS: list[Row] = [
         "organisation",
         administrators(302),
         "post",
-        {"name_en": "Taken", "name_cy": "Wedi", "kind": "other"},
+        {
+            "name_en": "Taken",
+            "name_cy": "Wedi",
+            "kind": "other",
+            "response_due_weeks": "8",
+        },
     ),
     Row(
         "organisations:area-create",

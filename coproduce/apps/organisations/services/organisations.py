@@ -10,7 +10,7 @@ from coproduce.apps.audit.services import audit_diff, audit_event_create, audit_
 from coproduce.apps.organisations.models import Membership, Organisation, Role
 from coproduce.apps.organisations.permissions import can_manage_organisation
 
-_ORGANISATION_FIELDS = ["name_en", "name_cy", "slug", "kind"]
+_ORGANISATION_FIELDS = ["name_en", "name_cy", "slug", "kind", "response_due_weeks"]
 
 
 @transaction.atomic
@@ -52,9 +52,16 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(
-    *, actor: User, organisation: Organisation, name_en: str, name_cy: str, kind: str
+    *,
+    actor: User,
+    organisation: Organisation,
+    name_en: str,
+    name_cy: str,
+    kind: str,
+    response_due_weeks: int | None = None,
 ) -> Organisation:
-    """Rename an organisation or change its type. Administrators only."""
+    """Rename an organisation, change its type or the weeks it allows itself to
+    publish a "you said, we did" response (None keeps it). Administrators only."""
     if not can_manage_organisation(actor, organisation):
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -62,8 +69,18 @@ def organisation_update(
     organisation.name_en = name_en
     organisation.name_cy = name_cy
     organisation.kind = kind
+    if response_due_weeks is not None:
+        organisation.response_due_weeks = response_due_weeks
     organisation.full_clean()
-    organisation.save(update_fields=["name_en", "name_cy", "kind", "updated_at"])
+    organisation.save(
+        update_fields=[
+            "name_en",
+            "name_cy",
+            "kind",
+            "response_due_weeks",
+            "updated_at",
+        ]
+    )
     audit_event_create(
         actor=actor,
         action="organisation.update",

@@ -543,7 +543,12 @@ def test_a_blank_welsh_organisation_name_is_shown_in_the_error_summary(
 
     response = client_for(administrator).post(
         _url("organisation-update", organisation),
-        {"name_en": "Cardiff", "name_cy": "", "kind": "council"},
+        {
+            "name_en": "Cardiff",
+            "name_cy": "",
+            "kind": "council",
+            "response_due_weeks": "12",
+        },
     )
 
     assert response.status_code == 200
@@ -561,7 +566,12 @@ def test_renaming_the_organisation_keeps_a_hostile_name_and_escapes_it(
 
     response = client.post(
         _url("organisation-update", organisation),
-        {"name_en": name, "name_cy": name, "kind": "health_board"},
+        {
+            "name_en": name,
+            "name_cy": name,
+            "kind": "health_board",
+            "response_due_weeks": "12",
+        },
     )
     dashboard = client.get(organisation.get_absolute_url())
 
@@ -605,3 +615,42 @@ def test_the_audit_log_uses_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert "Page 1 of 2" in page_text(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("weeks", ["0", "105", "twelve", ""])
+def test_response_due_weeks_out_of_range_is_refused_naming_the_field(
+    organisation, administrator, client_for, weeks
+):
+    response = client_for(administrator).post(
+        _url("organisation-update", organisation),
+        {
+            "name_en": "Cardiff",
+            "name_cy": "Caerdydd",
+            "kind": "council",
+            "response_due_weeks": weeks,
+        },
+    )
+
+    assert response.status_code == 200
+    assert 'href="#id_response_due_weeks"' in page_text(response)
+    organisation.refresh_from_db()
+    assert organisation.response_due_weeks == 12
+    assert organisation.name_en != "Cardiff"
+
+
+@pytest.mark.django_db
+def test_administrator_sets_response_due_weeks(organisation, administrator, client_for):
+    response = client_for(administrator).post(
+        _url("organisation-update", organisation),
+        {
+            "name_en": "Cardiff",
+            "name_cy": "Caerdydd",
+            "kind": "council",
+            "response_due_weeks": "8",
+        },
+    )
+
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.response_due_weeks == 8

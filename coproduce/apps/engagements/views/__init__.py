@@ -1,0 +1,1 @@
+"""Engagement pages: `public` for residents, `manage` for officers."""
