@@ -146,7 +146,8 @@ def test_questions_get_stable_keys_and_bilingual_options(
 def test_choices_from_lines_makes_unique_slugs_and_scale_numbers() -> None:
     made = choices_from_lines(english="Yes\nYes\n\n<b>", welsh="Ie")
     assert [value for value, _en, _cy in made] == ["yes", "yes-2", "b"]
-    assert made[0][2] == "Ie" and made[1][2] == ""
+    assert made[0][2] == "Ie"
+    assert made[1][2] == ""
     scale = choices_from_lines(
         english="Agree\nNeutral\nDisagree", welsh="", numbered=True
     )
@@ -254,7 +255,8 @@ def test_publish_lists_every_problem_naming_the_question(
     with pytest.raises(SurveyPublishError) as error:
         survey_publish(actor=officer, survey=survey)
     text = " ".join(error.value.messages)
-    assert "q1" in text and "q2" in text and "q3" in text
+    for key in ("q1", "q2", "q3"):
+        assert key in text
     assert not SurveyVersion.objects.exists()
     assert not AuditEvent.objects.exists()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -53,6 +53,12 @@ from coproduce.apps.surveys.services.answering import (
     SignInRequiredError,
 )
 from coproduce.errors import DomainError
+
+
+def posted_data(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one (every 'about you' answer is
+    optional, so `request.POST or None` would ignore a valid empty form)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _language() -> str:
@@ -323,7 +329,7 @@ def survey_about_you_view(
     if not survey.includes_about_you:
         return redirect(_url("survey-check", survey))
     version = services.answering_version(survey=survey, state=state)
-    form = AboutYouForm(request.POST or None, initial=state.about_you)
+    form = AboutYouForm(posted_data(request), initial=state.about_you)
     if request.method == "POST" and form.is_valid():
         try:
             state = services.answering_about_you_save(
@@ -373,7 +379,7 @@ def survey_check_view(
     version = services.answering_version(survey=survey, state=state)
     questions: list[QuestionDefinition] = version.definition["questions"]
     form = CheckAnswersForm(
-        request.POST or None, offers_receipt=survey.offers_email_receipt
+        posted_data(request), offers_receipt=survey.offers_email_receipt
     )
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

@@ -51,7 +51,7 @@ from coproduce.apps.surveys.selectors.surveys import (
 from coproduce.apps.surveys.services import builder as builder_services
 from coproduce.apps.surveys.services import entry as entry_services
 from coproduce.apps.surveys.services.answering import AnswersInvalidError
-from coproduce.apps.surveys.views.answering import question_items
+from coproduce.apps.surveys.views.answering import posted_data, question_items
 from coproduce.errors import DomainError
 
 
@@ -107,7 +107,7 @@ def survey_create_view(
     )
     if not can_manage_engagements(request.user, organisation):
         raise PermissionDenied
-    form = SurveyCreateForm(request.POST or None)
+    form = SurveyCreateForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             survey = builder_services.survey_create(
@@ -138,7 +138,7 @@ def survey_update_view(
     survey_slug: str,
 ) -> HttpResponse:
     survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
-    form = SurveySettingsForm(request.POST or None, initial=_settings_initial(survey))
+    form = SurveySettingsForm(posted_data(request), initial=_settings_initial(survey))
     if request.method == "POST" and form.is_valid():
         try:
             builder_services.survey_update(
@@ -261,7 +261,7 @@ def question_create_view(
     survey_slug: str,
 ) -> HttpResponse:
     survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             question = builder_services.question_create(
@@ -316,7 +316,7 @@ def question_update_view(
         "number_max": settings.get("max"),
         "integer_only": settings.get("integer_only", False),
     }
-    form = QuestionForm(request.POST or None, initial=initial)
+    form = QuestionForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             builder_services.question_update(
@@ -435,7 +435,7 @@ def question_condition_view(
         ],
     }
     form = ConditionForm(
-        request.POST or None,
+        posted_data(request),
         initial=initial,
         earlier=earlier,
         value_choices=value_choices,
@@ -538,9 +538,9 @@ def survey_entry_view(
     questions: list[QuestionDefinition] = (
         version.definition["questions"] if version is not None else []
     )
-    channel_form = EntryChannelForm(request.POST or None)
+    channel_form = EntryChannelForm(posted_data(request))
     about_you_form = (
-        AboutYouForm(request.POST or None, prefix="about")
+        AboutYouForm(posted_data(request), prefix="about")
         if survey.includes_about_you
         else None
     )
