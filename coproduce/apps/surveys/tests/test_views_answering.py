@@ -273,6 +273,7 @@ def test_residents_see_the_welsh_text_at_cy(
     client.post(url("survey-start", survey))
     page = client.get("/cy" + url("survey-page", survey, page=1))
     assert "Ydych chi&#x27;n cytuno?" in page.content.decode()
+    assert "Parhau" in page.content.decode()  # the interface is in Welsh too
     client.post(url("survey-page", survey, page=1), {"q-q1": "no"})
     page3 = client.get("/cy" + url("survey-page", survey, page=3))
     assert "How many?" in page3.content.decode()  # falls back to English
