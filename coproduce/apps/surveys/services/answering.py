@@ -64,7 +64,6 @@ from coproduce.apps.surveys.routing import (
     visible_answers,
     visible_questions,
 )
-from coproduce.apps.surveys.tasks import submission_receipt_send_task
 from coproduce.errors import DomainError, StateConflictError
 
 POSTCODE_FIELD = "postcode"
@@ -544,6 +543,9 @@ def submission_submit(
         changes={"version": version.number, "channel": submission.channel},
     )
     if contact_email and survey.offers_email_receipt:
+        # The task module imports this one, so the task is imported here.
+        from coproduce.apps.surveys.tasks import submission_receipt_send_task
+
         transaction.on_commit(
             partial(submission_receipt_send_task.enqueue, submission_id=submission.pk)
         )
