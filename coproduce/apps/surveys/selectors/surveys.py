@@ -14,6 +14,7 @@ from coproduce.apps.accounts.models import User
 from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.engagements.permissions import can_see_unpublished_engagements
 from coproduce.apps.organisations.models import Organisation
+from coproduce.apps.surveys.definition import SurveyDefinition, definition_build
 from coproduce.apps.surveys.models import Question, Submission, Survey, SurveyVersion
 
 UNPUBLISHED_STATUSES = (Engagement.Status.DRAFT, Engagement.Status.SCHEDULED)
@@ -68,6 +69,20 @@ def survey_get(
         engagement__slug=engagement_slug,
         slug=survey_slug,
     )
+
+
+def survey_has_unpublished_changes(
+    *, survey: Survey, definition: SurveyDefinition | None = None
+) -> bool:
+    """True if the working copy differs from the live version (or none is live).
+
+    Pass the `definition_build` result when you already have it, to save queries.
+    """
+    if survey.current_version is None:
+        return True
+    if definition is None:
+        definition = definition_build(survey=survey)
+    return bool(definition != survey.current_version.definition)
 
 
 def question_list(*, survey: Survey) -> QuerySet[Question]:

@@ -341,9 +341,10 @@ def about_you_validate(data: Mapping[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def _answers_write(
+def submission_answers_write(
     submission: Submission, validated: dict[str, list[AnswerValue]]
 ) -> None:
+    """Replace a submission's Answer rows with checked ones (callers lock and audit)."""
     submission.answers.all().delete()
     Answer.objects.bulk_create(
         Answer(
@@ -359,9 +360,10 @@ def _answers_write(
     )
 
 
-def _about_you_apply(
+def submission_about_you_apply(
     submission: Submission, survey: Survey, about_you: Mapping[str, str]
 ) -> None:
+    """Set the 'about you' fields, the postcode's area and the consent time."""
     for name in ABOUT_YOU_FIELDS:
         setattr(submission, name, about_you.get(name, ""))
     submission.postcode = about_you.get(POSTCODE_FIELD, "")
@@ -405,10 +407,10 @@ def _draft_save(
             language=(translation.get_language() or "en")[:5],
         )
     draft.current_page = state.page
-    _about_you_apply(draft, survey, state.about_you)
+    submission_about_you_apply(draft, survey, state.about_you)
     draft.full_clean()
     draft.save()
-    _answers_write(draft, validated)
+    submission_answers_write(draft, validated)
 
 
 def answering_page_save(
@@ -531,10 +533,10 @@ def submission_submit(
     submission.contact_email = contact_email
     submission.wants_updates = wants_updates
     submission.language = "cy" if language.startswith("cy") else "en"
-    _about_you_apply(submission, survey, about_you)
+    submission_about_you_apply(submission, survey, about_you)
     submission.full_clean()
     submission.save()
-    _answers_write(submission, validated)
+    submission_answers_write(submission, validated)
     audit_event_create(
         actor=person,
         action="submission.submit",
@@ -624,7 +626,8 @@ def submission_receipt_send(*, submission_id: int) -> bool:
                     },
                 )
             )
-    subject = " / ".join(subjects).replace("\n", " ")[:250]
+    # Titles may hold anything; a header must not contain a line break.
+    subject = " ".join(" / ".join(subjects).split())[:250]
     body = "\n\n----------\n\n".join(bodies)
     send_mail(subject, body, None, [submission.contact_email])
     audit_event_create(

@@ -546,13 +546,6 @@ def definition_problems(definition: SurveyDefinition) -> list[str]:
     return problems
 
 
-def survey_has_unpublished_changes(*, survey: Survey) -> bool:
-    """True if the working copy differs from the live version (or none is live)."""
-    if survey.current_version is None:
-        return True
-    return bool(definition_build(survey=survey) != survey.current_version.definition)
-
-
 @transaction.atomic
 def survey_publish(*, actor: User, survey: Survey) -> SurveyVersion:
     """Freeze the working copy as the next version and make it the one residents answer.

@@ -16,10 +16,10 @@ from coproduce.apps.engagements.permissions import can_manage_engagements
 from coproduce.apps.surveys.definition import SurveyDefinition
 from coproduce.apps.surveys.models import Submission, Survey
 from coproduce.apps.surveys.services.answering import (
-    _about_you_apply,
-    _answers_write,
     about_you_validate,
     answers_validate,
+    submission_about_you_apply,
+    submission_answers_write,
 )
 from coproduce.errors import DomainError, StateConflictError
 
@@ -99,10 +99,10 @@ def submission_enter(
         entered_by=actor,
         submitted_at=timezone.now(),
     )
-    _about_you_apply(submission, survey, cleaned_about_you)
+    submission_about_you_apply(submission, survey, cleaned_about_you)
     submission.full_clean()
     submission.save()
-    _answers_write(submission, validated)
+    submission_answers_write(submission, validated)
     audit_event_create(
         actor=actor,
         action="submission.enter",

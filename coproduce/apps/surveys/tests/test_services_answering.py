@@ -28,6 +28,7 @@ from coproduce.apps.surveys.services.answering import (
     answering_draft_state,
     answering_page_save,
     answering_start,
+    submission_receipt_send,
     submission_submit,
 )
 from coproduce.apps.surveys.services.entry import SurveyEntryError, submission_enter
@@ -327,6 +328,30 @@ def test_receipt_is_emailed_after_commit_in_both_languages(
     assert "Diolch" in message.body or "Thank you" in message.body
     assert "3" in message.body
     assert AuditEvent.objects.filter(action="submission.receipt_sent").count() == 1
+
+
+def test_the_receipt_lists_questions_and_option_labels(
+    organisation: Organisation, django_capture_on_commit_callbacks: Any
+) -> None:
+    survey = routed_survey(organisation)
+    definition = survey.current_version.definition
+    state = AnswerState(
+        version_id=survey.current_version_id, answers={"q1": ["no"], "q3": ["3"]}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submission_submit(
+            survey=survey, user=None, state=state, contact_email="r@example.org"
+        )
+    body = mail.outbox[0].body
+    no_label = definition["questions"][0]["options"][1]["label"]
+    assert definition["questions"][0]["text"]["en"] in body
+    assert no_label["en"] in body
+    assert no_label["cy"] in body  # bilingual: both languages are in the e-mail
+    assert str(submission.pk) in body
+    assert "\n" not in mail.outbox[0].subject
+    assert submission_receipt_send(submission_id=submission.pk) is True
+    Submission.objects.filter(pk=submission.pk).update(contact_email="")
+    assert submission_receipt_send(submission_id=submission.pk) is False
 
 
 def test_no_receipt_when_the_survey_offers_none(

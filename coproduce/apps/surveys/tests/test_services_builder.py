@@ -17,6 +17,7 @@ from coproduce.apps.surveys.models import (
     Survey,
     SurveyVersion,
 )
+from coproduce.apps.surveys.selectors.surveys import survey_has_unpublished_changes
 from coproduce.apps.surveys.services.builder import (
     SurveyBuildError,
     SurveyPublishError,
@@ -27,7 +28,6 @@ from coproduce.apps.surveys.services.builder import (
     question_move,
     question_update,
     survey_create,
-    survey_has_unpublished_changes,
     survey_publish,
     survey_update,
 )

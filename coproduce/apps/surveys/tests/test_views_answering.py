@@ -277,3 +277,18 @@ def test_residents_see_the_welsh_text_at_cy(
     client.post(url("survey-page", survey, page=1), {"q-q1": "no"})
     page3 = client.get("/cy" + url("survey-page", survey, page=3))
     assert "How many?" in page3.content.decode()  # falls back to English
+
+
+def test_about_you_explains_why_we_ask_and_that_it_is_optional(
+    organisation: Organisation, client: Client
+) -> None:
+    survey = routed_survey(organisation)
+    client.post(url("survey-start", survey))
+    client.post(url("survey-page", survey, page=1), {"q-q1": "no"})
+    client.post(url("survey-page", survey, page=3), {"q-q3": "1"})
+    body = client.get(url("survey-about-you", survey)).content.decode()
+    assert "optional" in body
+    assert "equality monitoring" in body
+    assert "whose views are missing" in body
+    assert body.count('value="prefer_not_to_say"') == 6
+    assert "2021 Census" in body

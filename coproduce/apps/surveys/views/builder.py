@@ -46,6 +46,7 @@ from coproduce.apps.surveys.selectors.surveys import (
     question_get,
     question_list,
     survey_get,
+    survey_has_unpublished_changes,
     version_list,
 )
 from coproduce.apps.surveys.services import builder as builder_services
@@ -210,8 +211,9 @@ def survey_builder_view(
             "survey": survey,
             "pages": sorted(pages.items()),
             "versions": list(version_list(survey=survey)),
-            "has_unpublished_changes": survey.current_version is None
-            or survey.current_version.definition != definition,
+            "has_unpublished_changes": survey_has_unpublished_changes(
+                survey=survey, definition=definition
+            ),
             "problems": builder_services.definition_problems(definition),
         },
     )
