@@ -486,3 +486,68 @@ def test_entry_refuses_online_channel_and_archived_engagements(
             about_you={},
         )
     assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [
+        (Engagement.Status.DRAFT, False),
+        (Engagement.Status.SCHEDULED, False),
+        (Engagement.Status.OPEN, True),
+        (Engagement.Status.CLOSED, True),
+        (Engagement.Status.RESPONDED, False),
+        (Engagement.Status.ARCHIVED, False),
+    ],
+)
+def test_entry_by_engagement_state(
+    organisation: Organisation, officer: User, status: str, allowed: bool
+) -> None:
+    survey = routed_survey(organisation)
+    Engagement.objects.filter(pk=survey.engagement_id).update(status=status)
+    survey.refresh_from_db()
+
+    def enter() -> Submission:
+        return submission_enter(
+            actor=officer,
+            survey=survey,
+            channel=Submission.Channel.EVENT,
+            answers={"q1": ["yes"], "q2": ["Shade"]},
+            about_you={},
+        )
+
+    if allowed:
+        assert enter().channel == Submission.Channel.EVENT
+    else:
+        with pytest.raises(SurveyEntryError):
+            enter()
+    assert Submission.objects.exists() is allowed
+
+
+@pytest.mark.parametrize(
+    ("access", "signed_in", "allowed"),
+    [
+        (Survey.Access.ANYONE, False, True),
+        (Survey.Access.ANYONE, True, True),
+        (Survey.Access.SIGNED_IN, False, False),
+        (Survey.Access.SIGNED_IN, True, True),
+    ],
+)
+def test_who_may_answer_by_access(
+    organisation: Organisation,
+    resident: User,
+    access: str,
+    signed_in: bool,
+    allowed: bool,
+) -> None:
+    survey = routed_survey(organisation, access=access)
+    user = resident if signed_in else None
+    state = AnswerState(
+        version_id=survey.current_version_id, answers={"q1": ["no"], "q3": ["1"]}
+    )
+    if allowed:
+        submission = submission_submit(survey=survey, user=user, state=state)
+        assert submission.user == user
+    else:
+        with pytest.raises(SignInRequiredError):
+            submission_submit(survey=survey, user=user, state=state)
+    assert Submission.objects.exists() is allowed

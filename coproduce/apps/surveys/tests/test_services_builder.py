@@ -330,3 +330,41 @@ def test_editing_a_question_replaces_its_options(survey: Survey, officer: User) 
     kinds = list(question.choices.values_list("kind", "value"))
     assert (Choice.Kind.ROW, "safety") in kinds
     assert len(kinds) == 3
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("administrator", True),
+        ("officer", True),
+        ("analyst", False),
+        ("elected_member", False),
+        ("community_organiser", False),
+        ("resident", False),
+        ("staff_of_other_organisation", False),
+    ],
+)
+def test_who_may_build_and_publish(
+    survey: Survey, role: str, allowed: bool, request: pytest.FixtureRequest
+) -> None:
+    actor = request.getfixturevalue(role)
+    question = QuestionFactory(survey=survey, key="q1", page=2)
+    QuestionFactory(survey=survey, key="q2", page=2)
+    calls = [
+        lambda: survey_update(actor=actor, survey=survey, **_settings()),
+        lambda: question_create(
+            actor=actor, survey=survey, kind="short_text", text_en="Q"
+        ),
+        lambda: question_move(actor=actor, question=question, direction="down"),
+        lambda: question_condition_set(actor=actor, question=question, condition=None),
+        lambda: survey_publish(actor=actor, survey=survey),
+        lambda: question_delete(actor=actor, question=question),
+    ]
+    for call in calls:
+        if allowed:
+            call()
+        else:
+            with pytest.raises(PermissionDenied):
+                call()
+    assert SurveyVersion.objects.exists() is allowed
+    assert AuditEvent.objects.exists() is allowed
