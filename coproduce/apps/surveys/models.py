@@ -90,6 +90,8 @@ class Survey(models.Model):
         objects: ClassVar[MultilingualManager[Survey]]
         title_en: str | None
         title_cy: str | None
+        introduction_en: str | None
+        introduction_cy: str | None
 
     class Meta:
         ordering = ("engagement", "pk")
@@ -187,6 +189,8 @@ class Question(models.Model):
         objects: ClassVar[MultilingualManager[Question]]
         text_en: str | None
         text_cy: str | None
+        help_text_en: str | None
+        help_text_cy: str | None
 
     class Meta:
         ordering = ("survey", "page", "position", "pk")
@@ -225,6 +229,8 @@ class Choice(models.Model):
 
     if TYPE_CHECKING:
         objects: ClassVar[MultilingualManager[Choice]]
+        label_en: str | None
+        label_cy: str | None
 
     class Meta:
         ordering = ("question", "kind", "position", "pk")
