@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -14,6 +15,7 @@ from coproduce.apps.organisations.models import (
     Invitation,
     Membership,
     Organisation,
+    PostcodeArea,
     Role,
 )
 from coproduce.apps.organisations.permissions import (
@@ -191,3 +193,22 @@ def organisation_summary(*, organisation: Organisation) -> dict[str, int]:
             distinct=True,
         ),
     )
+
+
+def area_for_postcode(*, organisation: Organisation, postcode: str) -> Area | None:
+    """The area a postcode falls in: the organisation's longest matching prefix.
+
+    `postcode` may have spaces and lower case; prefixes are stored without
+    spaces in capitals ("CF10", "CF101", "CF101AA"). None when nothing matches.
+    """
+    compact = "".join(postcode.split()).upper()
+    if not compact:
+        return None
+    prefixes = [compact[:length] for length in range(1, len(compact) + 1)]
+    match = (
+        PostcodeArea.objects.filter(organisation=organisation, prefix__in=prefixes)
+        .select_related("area")
+        .order_by(Length("prefix").desc())
+        .first()
+    )
+    return match.area if match is not None else None
