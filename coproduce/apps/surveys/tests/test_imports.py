@@ -100,6 +100,11 @@ def _run(
     return survey_import
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def survey(organisation):
     return survey_of(organisation)
