@@ -239,7 +239,7 @@ def test_wrong_columns_are_named(
     [
         ("age_band,sex\n16_24,ŵ\n".encode("utf-16"), "UTF-16"),
         (
-            "age_band,sex\nMŵ,é\n".encode("utf-8").replace("é".encode(), b"\xe9"),
+            "age_band,sex\nMŵ,é\n".encode().replace("é".encode(), b"\xe9"),
             "not saved as UTF-8",
         ),
         (b"", "empty"),

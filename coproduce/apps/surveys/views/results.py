@@ -93,6 +93,7 @@ def _bar_spec(
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "description": description,
         "width": "container",
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "data": {"values": rows},
         "mark": {"type": "bar", "color": colour, "tooltip": False},
         "encoding": {
@@ -141,6 +142,7 @@ def chart_spec(question: selectors.QuestionResult) -> dict[str, Any] | None:
             "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
             "description": description,
             "width": "container",
+        "autosize": {"type": "fit-x", "contains": "padding"},
             "data": {"values": rows},
             "mark": {"type": "bar", "tooltip": False},
             "encoding": {
