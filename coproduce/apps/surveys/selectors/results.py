@@ -13,7 +13,19 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
 from coproduce.apps.accounts.models import User
@@ -265,49 +277,75 @@ def survey_results(
     n_respondents = sum(n_by_version.values())
 
     answers = Answer.objects.filter(survey=survey, submission__in=submissions)
-    answered: dict[str, dict[int, int]] = {}
-    for row in answers.values("question_key", "submission__version_id").annotate(
-        n=Count("submission_id", distinct=True)
-    ):
-        version_number = number_of_version[row["submission__version_id"]]
-        answered.setdefault(row["question_key"], {})[version_number] = row["n"]
-
     kinds = {question["key"]: question["kind"] for question in definitions}
     counted_keys = [key for key, kind in kinds.items() if kind in _COUNTED_KINDS]
-    value_counts: dict[tuple[str, str, str], int] = {}
-    grid_answered: dict[tuple[str, str], int] = {}
-    if counted_keys:
-        for row in (
-            answers.filter(question_key__in=counted_keys)
-            .values("question_key", "item", "value_text")
-            .annotate(n=Count("pk"))
-        ):
-            value_counts[(row["question_key"], row["item"], row["value_text"])] = row[
-                "n"
-            ]
-            if row["item"]:
-                grid_key = (row["question_key"], row["item"])
-                grid_answered[grid_key] = grid_answered.get(grid_key, 0) + row["n"]
-
-    numeric_keys = [
+    # Kinds stored as several rows per answer, so "how many answered" needs a
+    # distinct count (rankings have exactly one rank-1 row per answer instead).
+    distinct_keys = [
         key
         for key, kind in kinds.items()
-        if kind in (QuestionKind.NUMBER, QuestionKind.SCALE, QuestionKind.RANKING)
+        if kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.MATRIX)
     ]
+    # One pass over every answer row. Free text collapses into one group per
+    # question (its values are never grouped), choices group by value.
+    bucket = Case(
+        When(question_key__in=counted_keys, then=F("value_text")),
+        default=Value(""),
+        output_field=TextField(),
+    )
+    answered: dict[str, dict[int, int]] = {}
+    value_counts: dict[tuple[str, str, str], int] = {}
+    grid_answered: dict[tuple[str, str], int] = {}
     stats: dict[tuple[str, str], dict[str, Any]] = {}
-    if numeric_keys:
-        for row in (
-            answers.filter(question_key__in=numeric_keys, value_number__isnull=False)
-            .values("question_key", "item")
-            .annotate(
-                n=Count("pk"),
-                n_first=Count("pk", filter=Q(value_number=1)),
-                mean=Avg("value_number"),
-                minimum=Min("value_number"),
-                maximum=Max("value_number"),
+    grouped = (
+        answers.annotate(bucket=bucket)
+        .values("question_key", "item", "bucket", "submission__version_id")
+        .annotate(
+            n=Count("pk"),
+            n_numbers=Count("value_number"),
+            total=Sum("value_number"),
+            minimum=Min("value_number"),
+            maximum=Max("value_number"),
+            n_first=Count("pk", filter=Q(value_number=1)),
+        )
+    )
+    for row in grouped:
+        key, item = row["question_key"], row["item"]
+        version_number = number_of_version[row["submission__version_id"]]
+        by_version = answered.setdefault(key, {})
+        if kinds.get(key) == QuestionKind.RANKING:
+            by_version[version_number] = (
+                by_version.get(version_number, 0) + row["n_first"]
             )
+        elif key not in distinct_keys:
+            by_version[version_number] = by_version.get(version_number, 0) + row["n"]
+        if key in counted_keys:
+            value_key = (key, item, row["bucket"])
+            value_counts[value_key] = value_counts.get(value_key, 0) + row["n"]
+            if item:
+                grid_answered[(key, item)] = (
+                    grid_answered.get((key, item), 0) + row["n"]
+                )
+        if row["n_numbers"]:
+            merged = stats.setdefault(
+                (key, item),
+                {"n": 0, "total": 0.0, "n_first": 0, "minimum": None, "maximum": None},
+            )
+            merged["n"] += row["n_numbers"]
+            merged["total"] += row["total"]
+            merged["n_first"] += row["n_first"]
+            merged["minimum"] = _lowest(merged["minimum"], row["minimum"])
+            merged["maximum"] = _highest(merged["maximum"], row["maximum"])
+    for merged in stats.values():
+        merged["mean"] = merged["total"] / merged["n"]
+    if distinct_keys:
+        for row in (
+            answers.filter(question_key__in=distinct_keys)
+            .values("question_key", "submission__version_id")
+            .annotate(n=Count("submission_id", distinct=True))
         ):
-            stats[(row["question_key"], row["item"])] = row
+            version_number = number_of_version[row["submission__version_id"]]
+            answered.setdefault(row["question_key"], {})[version_number] = row["n"]
 
     results = []
     for question in definitions:
@@ -405,6 +443,14 @@ def survey_results(
         is_small_group=0 < n_respondents < SMALL_GROUP_THRESHOLD,
         questions=tuple(results),
     )
+
+
+def _lowest(current: float | None, value: float) -> float:
+    return value if current is None else min(current, value)
+
+
+def _highest(current: float | None, value: float) -> float:
+    return value if current is None else max(current, value)
 
 
 def _median(*, answers: QuerySet[Answer], key: str, n: int) -> float | None:

@@ -142,7 +142,7 @@ def chart_spec(question: selectors.QuestionResult) -> dict[str, Any] | None:
             "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
             "description": description,
             "width": "container",
-        "autosize": {"type": "fit-x", "contains": "padding"},
+            "autosize": {"type": "fit-x", "contains": "padding"},
             "data": {"values": rows},
             "mark": {"type": "bar", "tooltip": False},
             "encoding": {
