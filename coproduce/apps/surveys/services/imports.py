@@ -234,23 +234,31 @@ def _read_xlsx(content: bytes, problems: _Problems) -> Iterator[list[str]]:
             if "responses" in workbook.sheetnames
             else workbook.worksheets[0]
         )
-        for row in sheet.iter_rows():
+        header: list[str] = []
+        for number, row in enumerate(sheet.iter_rows(), start=1):
             values = []
-            for cell in row:
+            for index, cell in enumerate(row):
                 if getattr(cell, "data_type", None) == "f":
                     coordinate = getattr(cell, "coordinate", "?")
+                    column = header[index] if index < len(header) else coordinate
                     problems.add(
-                        cell.row,
-                        coordinate,
-                        _(
-                            "Cell %(cell)s contains a formula. Type the value "
-                            "itself instead of a formula."
-                        )
-                        % {"cell": coordinate},
+                        number,
+                        column,
+                        _problem(
+                            number,
+                            column,
+                            _(
+                                "cell %(cell)s contains a formula. Type the value "
+                                "itself instead of a formula."
+                            )
+                            % {"cell": coordinate},
+                        ),
                     )
                     values.append("")
                 else:
                     values.append(_xlsx_text(cell.value))
+            if number == 1:
+                header = [value.strip() for value in values]
             yield values
     except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, OSError):
         raise SurveyImportError(
