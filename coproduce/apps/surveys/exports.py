@@ -345,8 +345,8 @@ def export_xlsx(*, actor: User | AnonymousUser, survey: Survey) -> bytes:
         questions.append(
             [
                 column.name,
-                formula_guard(column.label_en),
-                formula_guard(column.label_cy),
+                _xlsx_cell(column.label_en),
+                _xlsx_cell(column.label_cy),
             ]
         )
     buffer = io.BytesIO()
@@ -356,7 +356,10 @@ def export_xlsx(*, actor: User | AnonymousUser, survey: Survey) -> bytes:
 
 def _xlsx_cell(value: Any) -> Any:
     if isinstance(value, str):
-        return formula_guard(value)
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        # XML (so XLSX) cannot hold most control characters; show where one was.
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", formula_guard(value))
     return value
 
 

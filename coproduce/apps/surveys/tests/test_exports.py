@@ -209,3 +209,20 @@ def test_export_queries_grow_with_chunks_not_submissions(
     with django_assert_max_num_queries(6):
         lines = list(export_csv_lines(actor=analyst, survey=survey))
     assert len(lines) == 31
+
+
+def test_xlsx_replaces_control_characters_it_cannot_hold(organisation, analyst):
+    from openpyxl import load_workbook
+
+    survey = survey_of(organisation)
+    submission = add_responses(survey, 1, seed=6)[0]
+    Answer.objects.filter(submission=submission, question_key="short-text-q").delete()
+    AnswerFactory(
+        submission=submission, question_key="short-text-q", value_text="a\x0bb\x00c"
+    )
+
+    workbook = load_workbook(io.BytesIO(export_xlsx(actor=analyst, survey=survey)))
+
+    rows = list(workbook["responses"].iter_rows(values_only=True))
+    column = list(rows[0]).index("short-text-q")
+    assert rows[1][column] == "a\ufffdb\ufffdc"

@@ -301,3 +301,20 @@ def test_a_running_import_page_polls_and_offers_a_refresh_link(
     assert "hx-get" in content
     assert "Refresh" in content
     assert "<script>x</script>" not in content
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_free_text_page_queries_do_not_grow_with_answers(
+    survey, analyst, client_for, n, django_assert_max_num_queries
+):
+    add_responses(survey, n, seed=11)
+    AnswerTagFactory(survey=survey)
+    for answer in Answer.objects.filter(question_key="short-text-q"):
+        answer.tags.add(AnswerTag.objects.get())
+    client = client_for(analyst)
+    url = _url("free-text", survey, question_key="short-text-q")
+    client.get(url)
+
+    with django_assert_max_num_queries(18):
+        response = client.get(url)
+    assert response.status_code == 200
