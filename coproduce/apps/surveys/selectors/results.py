@@ -231,7 +231,35 @@ def questions_across_versions(
                 differing[question["key"]].append(version.number)
     for numbers in asked_in.values():
         numbers.sort()
-    return [latest[key] for key in order], asked_in, differing
+    return (
+        [_with_older_options(latest[key], versions) for key in order],
+        asked_in,
+        differing,
+    )
+
+
+def _with_older_options(
+    question: QuestionDefinition, versions: list[SurveyVersion]
+) -> QuestionDefinition:
+    """The latest question, plus options and rows only older versions offered.
+
+    Answers given to an option that was later removed still count, and still
+    get a column in exports, under the label that version gave it.
+    """
+    merged: QuestionDefinition = {**question}
+    for part in ("options", "rows"):
+        options = list(question[part])
+        seen = {option["value"] for option in options}
+        for version in sorted(versions, key=lambda v: v.number, reverse=True):
+            for older in version.definition.get("questions", []):
+                if older["key"] != question["key"]:
+                    continue
+                for option in older[part]:
+                    if option["value"] not in seen:
+                        seen.add(option["value"])
+                        options.append(option)
+        merged[part] = options
+    return merged
 
 
 def _signature(question: QuestionDefinition) -> tuple[Any, ...]:

@@ -181,3 +181,17 @@ def test_people_outside_the_organisation_may_not_see_results(
     for person in (resident, staff_of_other_organisation):
         with pytest.raises(PermissionDenied):
             survey_results(actor=person, survey=survey, filters=ResultFilters())
+
+
+def test_answers_to_an_option_removed_later_still_count(organisation, analyst):
+    survey = survey_of(organisation)
+    question = survey.questions.get(kind=QuestionKind.SINGLE_CHOICE)
+    submissions = add_responses(survey, 20, seed=8)
+    question.choices.filter(value="unsure").delete()
+    survey_version_create(survey)
+
+    results = survey_results(actor=analyst, survey=survey, filters=ResultFilters())
+
+    counts = {q.key: q for q in results.questions}[question.key].counts
+    assert [row.value for row in counts] == ["yes", "no", "unsure"]
+    _check(results, _brute_force(survey, submissions), 20)
