@@ -218,7 +218,7 @@ def test_xlsx_replaces_control_characters_it_cannot_hold(organisation, analyst):
     submission = add_responses(survey, 1, seed=6)[0]
     Answer.objects.filter(submission=submission, question_key="short-text-q").delete()
     AnswerFactory(
-        submission=submission, question_key="short-text-q", value_text="a\x0bb\x00c"
+        submission=submission, question_key="short-text-q", value_text="a\x0bb\x01c"
     )
 
     workbook = load_workbook(io.BytesIO(export_xlsx(actor=analyst, survey=survey)))
