@@ -1,7 +1,7 @@
 // Build Coproduce's static assets into coproduce/static/ (git-ignored).
 // Run by `make assets`: compiles our Sass with GOV.UK Frontend and copies the
 // vendor files the pages load. No network access: everything comes from node_modules.
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -33,7 +33,24 @@ for (const [pkg, file] of [
 ]) {
   cpScript(join(modules, pkg, "build", file), join(vendor, "vega", file));
 }
+// Vega compiles expressions with `new Function` unless given an interpreter; our
+// CSP forbids eval, so results pages load vega-interpreter (an ES module) with its
+// one dependency, vega-util, copied beside it and imported by relative path.
+mkdirSync(join(vendor, "vega", "vega-util"), { recursive: true });
+for (const file of readdirSync(join(modules, "vega-util", "build"))) {
+  // The maps too: production's collectstatic fails on a sourceMappingURL to a missing file.
+  if (file.endsWith(".js") || file.endsWith(".js.map")) {
+    cpSync(join(modules, "vega-util", "build", file), join(vendor, "vega", "vega-util", file));
+  }
+}
+writeFileSync(
+  join(vendor, "vega", "vega-interpreter.mjs"),
+  readFileSync(join(modules, "vega-interpreter", "build", "vega-interpreter.js"), "utf8")
+    .replace("from 'vega-util'", "from './vega-util/index.js'")
+    .replace(/\/\/# sourceMappingURL=.*$/m, ""),
+);
 cpSync(join(here, "src", "init.mjs"), join(staticDir, "coproduce", "init.mjs"));
+cpSync(join(here, "src", "charts.mjs"), join(staticDir, "coproduce", "charts.mjs"));
 
 const result = sass.compile(join(here, "src", "coproduce.scss"), {
   loadPaths: [modules],

@@ -9,3 +9,11 @@ def submission_receipt_send_task(*, submission_id: int) -> bool:
     from coproduce.apps.surveys.services.answering import submission_receipt_send
 
     return submission_receipt_send(submission_id=submission_id)
+
+
+@task()
+def survey_import_run_task(*, survey_import_id: int) -> str:
+    """Check and import one uploaded file of responses; returns the end status."""
+    from coproduce.apps.surveys.services.imports import survey_import_run
+
+    return survey_import_run(survey_import_id=survey_import_id).status
