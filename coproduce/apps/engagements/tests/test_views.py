@@ -578,3 +578,19 @@ def test_detail_page_takes_a_bounded_number_of_queries(
         response = client.get(engagement.get_absolute_url())
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_status_page_explains_at_once_when_a_change_is_not_possible(
+    organisation, officer, client_for
+):
+    engagement = EngagementFactory(organisation=organisation, status=S.DRAFT)
+
+    response = client_for(officer).get(
+        _url("engagement-status", engagement, action="close")
+    )
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "This engagement is Draft, so it cannot be changed to Closed." in text
+    assert 'method="post"' not in text.split("<main")[1]
