@@ -144,18 +144,23 @@ def document_create(
     document.full_clean()
     document.save()
     stored_name = document.file.name
-    audit_event_create(
-        actor=actor,
-        action="document.create",
-        target=document,
-        organisation=engagement.organisation,
-        changes={
-            "title_en": document.title_en,
-            "content_type": content_type,
-            "size_bytes": document.size_bytes,
-            "file": stored_name,
-        },
-    )
+    try:
+        audit_event_create(
+            actor=actor,
+            action="document.create",
+            target=document,
+            organisation=engagement.organisation,
+            changes={
+                "title_en": document.title_en,
+                "content_type": content_type,
+                "size_bytes": document.size_bytes,
+                "file": stored_name,
+            },
+        )
+    except Exception:
+        # The row rolls back with the transaction; the file must go too.
+        document.file.storage.delete(stored_name)
+        raise
     return document
 
 

@@ -143,3 +143,37 @@ def test_delete_removes_the_row_and_after_commit_the_file(
     assert not EngagementDocument.objects.exists()
     assert not default_storage.exists(name)
     assert AuditEvent.objects.latest("pk").action == "document.delete"
+
+
+@pytest.mark.django_db
+def test_a_failure_after_saving_leaves_no_file_behind(
+    organisation, officer, monkeypatch
+):
+    engagement = EngagementFactory(organisation=organisation)
+    stored: list[str] = []
+    real_save = EngagementDocument.save
+
+    def save_and_remember(self, *args, **kwargs):
+        real_save(self, *args, **kwargs)
+        stored.append(self.file.name)
+
+    def broken_audit(**kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(EngagementDocument, "save", save_and_remember)
+    monkeypatch.setattr(
+        "coproduce.apps.engagements.services.documents.audit_event_create",
+        broken_audit,
+    )
+
+    with pytest.raises(RuntimeError):
+        document_create(
+            actor=officer,
+            engagement=engagement,
+            title_en="x",
+            file=upload("a.pdf", PDF),
+        )
+
+    assert stored
+    assert not default_storage.exists(stored[0])
+    assert not EngagementDocument.objects.exists()

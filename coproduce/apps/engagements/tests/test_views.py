@@ -57,7 +57,7 @@ def _list_url(organisation) -> str:
 def test_list_and_detail_escape_hostile_text(organisation, client_for, text):
     engagement = EngagementFactory(
         organisation=organisation,
-        title_en=f"{text} {SCRIPT}",
+        title_en=f"{SCRIPT} {text}"[:200],
         summary_en=SCRIPT,
         purpose_en=SCRIPT,
         allows_comments=True,
@@ -578,3 +578,19 @@ def test_detail_page_takes_a_bounded_number_of_queries(
         response = client.get(engagement.get_absolute_url())
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_status_page_explains_at_once_when_a_change_is_not_possible(
+    organisation, officer, client_for
+):
+    engagement = EngagementFactory(organisation=organisation, status=S.DRAFT)
+
+    response = client_for(officer).get(
+        _url("engagement-status", engagement, action="close")
+    )
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "This engagement is Draft, so it cannot be changed to Closed." in text
+    assert 'method="post"' not in text.split("<main")[1]

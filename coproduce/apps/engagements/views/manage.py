@@ -156,6 +156,16 @@ def engagement_status_view(
     if action not in STATUS_ACTIONS:
         raise Http404
     error_messages: list[str] = []
+    if request.method == "GET":
+        # Say at once why a change is not possible, rather than after a click.
+        try:
+            services.engagement_check_transition(
+                engagement=engagement,
+                to_status=STATUS_ACTIONS[action],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            error_messages = exc.messages
     if request.method == "POST":
         try:
             services.engagement_change_status(
