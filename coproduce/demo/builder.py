@@ -1,4 +1,5 @@
-"""Build the demo council: a bilingual borough with wards and one user per role.
+"""Build the demo council: a bilingual borough with wards, one user per role, and
+engagements with a survey and a "you said, we did" response (demo/engagements.py).
 
 Deterministic: the same seed gives the same data, so screenshots, tests and
 benchmarks agree. Everything is written through services, as a real set-up would.
@@ -22,6 +23,7 @@ from coproduce.apps.organisations.services import (
     membership_create,
     organisation_create,
 )
+from coproduce.demo.engagements import demo_engagements_build
 
 DEMO_ORGANISATION_SLUG = "cwm-afon"
 # Shown on the terminal by `make demo`; the demo is for a laptop, never production.
@@ -154,6 +156,15 @@ def demo_build(*, seed: int = 2026) -> list[tuple[str, str, str]]:
                     level=Area.Level.SMALL_AREA,
                     parent=ward,
                 )
+        demo_engagements_build(
+            organisation=organisation,
+            users={
+                "officer": users[f"officer@{DEMO_EMAIL_DOMAIN}"],
+                "resident1": users[f"resident1@{DEMO_EMAIL_DOMAIN}"],
+                "resident2": users[f"resident2@{DEMO_EMAIL_DOMAIN}"],
+            },
+            seed=seed,
+        )
     return [
         (
             person.role_label,

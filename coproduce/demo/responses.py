@@ -37,6 +37,7 @@ from coproduce.apps.surveys.models import (
     Submission,
     SurveyVersion,
 )
+from coproduce.apps.surveys.routing import visible_answers
 
 # Shares of respondents per age band (16+) when skewed towards older people,
 # against roughly the adult population of a Welsh borough.
@@ -102,8 +103,10 @@ def _values_for(question: QuestionDefinition, rng: np.random.Generator) -> list[
         n_words = int(rng.integers(3, 12 if kind == QuestionKind.SHORT_TEXT else 40))
         return [" ".join(rng.choice(_WORDS, size=n_words).tolist())]
     if kind == QuestionKind.NUMBER:
-        low = question["settings"].get("min", 0)
-        high = question["settings"].get("max", low + 100)
+        low = question["settings"].get("min")
+        low = 0 if low is None else low
+        high = question["settings"].get("max")
+        high = low + 100 if high is None else high
         return [str(int(rng.integers(int(low), int(high) + 1)))]
     if kind == QuestionKind.DATE:
         day = date(2026, 1, 1) + timedelta(days=int(rng.integers(0, 365)))
@@ -232,9 +235,10 @@ def synthetic_responses_create(
                         **about,
                     )
                 )
-                answers_per_submission.append(
-                    [(q["key"], _values_for(q, rng)) for q in questions]
-                )
+                # Answer every question, then keep only what routing shows.
+                raw = {q["key"]: _values_for(q, rng) for q in questions}
+                shown = visible_answers(questions, raw)
+                answers_per_submission.append(list(shown.items()))
             created = Submission.objects.bulk_create(submissions)
             answer_rows = []
             by_key = {q["key"]: q for q in questions}
