@@ -21,12 +21,14 @@ after commit.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
@@ -69,6 +71,7 @@ from coproduce.errors import DomainError, StateConflictError
 POSTCODE_FIELD = "postcode"
 # `AnswerState.page` (and a draft's current_page) once every page is answered.
 FINISHED_PAGE = 999
+SENT_MARK_SECONDS = 7 * 24 * 60 * 60
 
 
 class SurveyClosedError(StateConflictError):
@@ -81,6 +84,12 @@ class AlreadyAnsweredError(StateConflictError):
     """The survey takes one response per person and this person has answered."""
 
     code = "already_answered"
+
+
+class AnswersAlreadySentError(AlreadyAnsweredError):
+    """These very answers were sent already (a double click, a second tab)."""
+
+    code = "answers_already_sent"
 
 
 class SignInRequiredError(DomainError):
@@ -111,6 +120,8 @@ class AnswerState:
     answers: dict[str, list[str]] = field(default_factory=dict)
     about_you: dict[str, str] = field(default_factory=dict)
     page: int = 1
+    # Identifies this round of answering, so the same answers are sent once.
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -118,6 +129,7 @@ class AnswerState:
             "answers": self.answers,
             "about_you": self.about_you,
             "page": self.page,
+            "token": self.token,
         }
 
     @classmethod
@@ -127,6 +139,7 @@ class AnswerState:
             answers={str(k): [str(v) for v in vs] for k, vs in data["answers"].items()},
             about_you={str(k): str(v) for k, v in data["about_you"].items()},
             page=int(data.get("page", 1)),
+            token=str(data.get("token") or uuid.uuid4().hex),
         )
 
 
@@ -235,6 +248,9 @@ def _state_from_draft(draft: Submission) -> AnswerState:
         answers=answers,
         about_you=about_you,
         page=draft.current_page,
+        # The draft row is the round of answering; started_at keeps the mark
+        # unique even if a database reuses the number of a deleted row.
+        token=f"draft-{draft.pk}-{draft.started_at.timestamp()}",
     )
 
 
@@ -443,6 +459,7 @@ def answering_page_save(
         answers=answers,
         about_you=dict(state.about_you),
         page=page_next(questions, answers, page) or FINISHED_PAGE,
+        token=state.token,
     )
     person = _signed_in(user)
     if person is not None:
@@ -465,6 +482,7 @@ def answering_about_you_save(
         answers=dict(state.answers),
         about_you=about_you_validate(data),
         page=state.page,
+        token=state.token,
     )
     person = _signed_in(user)
     if person is not None:
@@ -521,6 +539,19 @@ def submission_submit(
         raise DomainError(
             _("Enter your email address so we can tell you what happens."),
             field="contact_email",
+        )
+    # A double click, or the same answers sent from two tabs, must not make two
+    # responses. The survey row is locked, so the second request waits here
+    # for the first to commit and then finds its mark. The database cache
+    # shares this transaction, so a rolled-back submission leaves no mark.
+    if not cache.add(
+        f"survey-submitted:{survey.pk}:{state.token}", True, timeout=SENT_MARK_SECONDS
+    ):
+        raise AnswersAlreadySentError(
+            _(
+                "These answers have already been sent. You do not need to send "
+                "them again."
+            )
         )
     submission = _draft_for(survey, person) if person is not None else None
     if submission is None:

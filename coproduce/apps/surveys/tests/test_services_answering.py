@@ -20,6 +20,7 @@ from coproduce.apps.surveys.models import Answer, QuestionKind, Submission, Surv
 from coproduce.apps.surveys.services.answering import (
     FINISHED_PAGE,
     AlreadyAnsweredError,
+    AnswersAlreadySentError,
     AnswersInvalidError,
     AnswerState,
     SignInRequiredError,
@@ -190,7 +191,8 @@ def test_one_response_per_person(organisation: Organisation, resident: User) -> 
         answering_start(survey=survey, user=resident)
     assert Submission.objects.count() == 1
     # Someone else may still answer.
-    submission_submit(survey=survey, user=UserFactory(), state=state)
+    other = AnswerState(version_id=state.version_id, answers=state.answers)
+    submission_submit(survey=survey, user=UserFactory(), state=other)
     assert Submission.objects.count() == 2
 
 
@@ -551,3 +553,22 @@ def test_who_may_answer_by_access(
         with pytest.raises(SignInRequiredError):
             submission_submit(survey=survey, user=user, state=state)
     assert Submission.objects.exists() is allowed
+
+
+def test_the_same_answers_are_sent_only_once(organisation: Organisation) -> None:
+    survey = routed_survey(organisation)
+    state = AnswerState(
+        version_id=survey.current_version_id, answers={"q1": ["no"], "q3": ["1"]}
+    )
+    submission_submit(survey=survey, user=None, state=state)
+    with pytest.raises(AnswersAlreadySentError) as error:
+        submission_submit(survey=survey, user=None, state=state)
+    assert "already been sent" in error.value.messages[0]
+    assert Submission.objects.count() == 1
+    # A failed attempt leaves no mark: the person can correct and send.
+    bad = AnswerState(version_id=survey.current_version_id, answers={"q1": ["no"]})
+    with pytest.raises(AnswersInvalidError):
+        submission_submit(survey=survey, user=None, state=bad)
+    bad.answers["q3"] = ["2"]
+    submission_submit(survey=survey, user=None, state=bad)
+    assert Submission.objects.count() == 2

@@ -164,7 +164,12 @@ def _unavailable(
     return render(
         request,
         "surveys/unavailable.html",
-        {"survey": survey, "messages_list": exc.messages, **_titles(survey)},
+        {
+            "survey": survey,
+            "messages_list": exc.messages,
+            "nothing_saved": not isinstance(exc, services.AnswersAlreadySentError),
+            **_titles(survey),
+        },
         status=409 if request.method == "POST" else 200,
     )
 
