@@ -21,7 +21,6 @@ from coproduce.apps.surveys.services.answering import (
     FINISHED_PAGE,
     AlreadyAnsweredError,
     AnswersAlreadySentError,
-    AnswersInvalidError,
     AnswerState,
     SignInRequiredError,
     SurveyClosedError,
@@ -29,10 +28,11 @@ from coproduce.apps.surveys.services.answering import (
     answering_draft_state,
     answering_page_save,
     answering_start,
-    submission_receipt_send,
     submission_submit,
 )
 from coproduce.apps.surveys.services.entry import SurveyEntryError, submission_enter
+from coproduce.apps.surveys.services.receipts import submission_receipt_send
+from coproduce.apps.surveys.services.responses import AnswersInvalidError
 from coproduce.apps.surveys.tests.factories import (
     ChoiceFactory,
     QuestionFactory,

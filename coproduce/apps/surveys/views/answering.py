@@ -48,10 +48,10 @@ from coproduce.apps.surveys.selectors.surveys import (
 from coproduce.apps.surveys.services import answering as services
 from coproduce.apps.surveys.services.answering import (
     FINISHED_PAGE,
-    AnswersInvalidError,
     AnswerState,
     SignInRequiredError,
 )
+from coproduce.apps.surveys.services.responses import AnswersInvalidError
 from coproduce.errors import DomainError
 
 

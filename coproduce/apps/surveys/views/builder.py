@@ -51,7 +51,8 @@ from coproduce.apps.surveys.selectors.surveys import (
 )
 from coproduce.apps.surveys.services import builder as builder_services
 from coproduce.apps.surveys.services import entry as entry_services
-from coproduce.apps.surveys.services.answering import AnswersInvalidError
+from coproduce.apps.surveys.services import questions as question_services
+from coproduce.apps.surveys.services.responses import AnswersInvalidError
 from coproduce.apps.surveys.views.answering import posted_data, question_items
 from coproduce.errors import DomainError
 
@@ -238,13 +239,13 @@ def _question_arguments(form: QuestionForm) -> dict[str, Any]:
         "help_text_cy": data["help_text_cy"],
         "is_required": data["is_required"],
         "page": data["page"],
-        "options": builder_services.choices_from_lines(
+        "options": question_services.choices_from_lines(
             english=data["options_en"],
             welsh=data["options_cy"],
             numbered=data["kind"] == QuestionKind.SCALE,
             what="option",
         ),
-        "rows": builder_services.choices_from_lines(
+        "rows": question_services.choices_from_lines(
             english=data["rows_en"], welsh=data["rows_cy"], what="row"
         ),
         "settings": {
@@ -266,7 +267,7 @@ def question_create_view(
     form = QuestionForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            question = builder_services.question_create(
+            question = question_services.question_create(
                 actor=request.user, survey=survey, **_question_arguments(form)
             )
         except (DomainError, ValidationError) as exc:
@@ -321,7 +322,7 @@ def question_update_view(
     form = QuestionForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            builder_services.question_update(
+            question_services.question_update(
                 actor=request.user, question=question, **_question_arguments(form)
             )
         except (DomainError, ValidationError) as exc:
@@ -356,7 +357,7 @@ def question_delete_view(
     question = question_get(survey=survey, key=key)
     if request.method == "POST":
         try:
-            builder_services.question_delete(actor=request.user, question=question)
+            question_services.question_delete(actor=request.user, question=question)
         except DomainError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -389,7 +390,7 @@ def question_move_view(
     survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
     question = question_get(survey=survey, key=key)
     try:
-        builder_services.question_move(
+        question_services.question_move(
             actor=request.user,
             question=question,
             direction=request.POST.get("direction", ""),
@@ -444,7 +445,7 @@ def question_condition_view(
     )
     if request.method == "POST" and form.is_valid():
         try:
-            builder_services.question_condition_set(
+            question_services.question_condition_set(
                 actor=request.user, question=question, condition=form.condition()
             )
         except (DomainError, ValidationError) as exc:
