@@ -365,6 +365,9 @@ def submission_submit(
     )
     about_you = about_you_validate(state.about_you) if survey.includes_about_you else {}
     contact_email = contact_email.strip()
+    # A receipt goes only to an address typed for it; news of what happens may
+    # use a signed-in resident's account address.
+    wants_receipt = bool(contact_email) and survey.offers_email_receipt
     person = _signed_in(user)
     if wants_updates and not contact_email and person is not None:
         contact_email = person.email
@@ -419,7 +422,7 @@ def submission_submit(
         organisation=survey.organisation,
         changes={"version": version.number, "channel": submission.channel},
     )
-    if contact_email and survey.offers_email_receipt:
+    if wants_receipt:
         # The task module imports this one, so the task is imported here.
         from coproduce.apps.surveys.tasks import submission_receipt_send_task
 

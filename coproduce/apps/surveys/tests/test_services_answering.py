@@ -572,3 +572,21 @@ def test_the_same_answers_are_sent_only_once(organisation: Organisation) -> None
     bad.answers["q3"] = ["2"]
     submission_submit(survey=survey, user=None, state=bad)
     assert Submission.objects.count() == 2
+
+
+def test_updates_use_the_account_address_but_send_no_unasked_receipt(
+    organisation: Organisation,
+    resident: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    survey = routed_survey(organisation)
+    state = AnswerState(
+        version_id=survey.current_version_id, answers={"q1": ["no"], "q3": ["3"]}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submission_submit(
+            survey=survey, user=resident, state=state, wants_updates=True
+        )
+    assert submission.contact_email == resident.email
+    assert submission.wants_updates
+    assert mail.outbox == []
