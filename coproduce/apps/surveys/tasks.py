@@ -6,7 +6,7 @@ from django_tasks import task
 @task()
 def submission_receipt_send_task(*, submission_id: int) -> bool:
     """E-mail a resident the receipt of their answers."""
-    from coproduce.apps.surveys.services.answering import submission_receipt_send
+    from coproduce.apps.surveys.services.receipts import submission_receipt_send
 
     return submission_receipt_send(submission_id=submission_id)
 

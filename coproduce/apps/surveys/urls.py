@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coproduce.apps.surveys.views import answering, builder
+from coproduce.apps.surveys.views import answering, builder, questions
 
 app_name = "surveys"
 
@@ -17,15 +17,15 @@ urlpatterns = [
     path(f"{_survey}build/settings/", builder.survey_update_view, name="survey-update"),
     path(
         f"{_survey}build/questions/new/",
-        builder.question_create_view,
+        questions.question_create_view,
         name="question-create",
     ),
-    path(_question, builder.question_update_view, name="question-update"),
-    path(f"{_question}delete/", builder.question_delete_view, name="question-delete"),
-    path(f"{_question}move/", builder.question_move_view, name="question-move"),
+    path(_question, questions.question_update_view, name="question-update"),
+    path(f"{_question}delete/", questions.question_delete_view, name="question-delete"),
+    path(f"{_question}move/", questions.question_move_view, name="question-move"),
     path(
         f"{_question}condition/",
-        builder.question_condition_view,
+        questions.question_condition_view,
         name="question-condition",
     ),
     path(f"{_survey}preview/", builder.survey_preview_view, name="survey-preview"),

@@ -21,39 +21,28 @@ after commit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.mail import send_mail
+from django.core.cache import cache
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.audit.services import audit_event_create
 from coproduce.apps.engagements.models import Engagement
-from coproduce.apps.organisations.selectors import area_for_postcode
 from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
-from coproduce.apps.surveys.answers import (
-    AnswerError,
-    AnswerValue,
-    answer_validate,
-    postcode_display,
-    postcode_normalise,
-)
 from coproduce.apps.surveys.definition import (
-    QuestionDefinition,
     SurveyDefinition,
-    localised,
 )
 from coproduce.apps.surveys.models import (
     Answer,
-    QuestionKind,
     Submission,
     Survey,
     SurveyVersion,
@@ -62,13 +51,20 @@ from coproduce.apps.surveys.routing import (
     page_next,
     questions_on_page,
     visible_answers,
-    visible_questions,
+)
+from coproduce.apps.surveys.services.responses import (
+    POSTCODE_FIELD,
+    about_you_validate,
+    answer_raw_values,
+    answers_validate,
+    submission_about_you_apply,
+    submission_answers_write,
 )
 from coproduce.errors import DomainError, StateConflictError
 
-POSTCODE_FIELD = "postcode"
 # `AnswerState.page` (and a draft's current_page) once every page is answered.
 FINISHED_PAGE = 999
+SENT_MARK_SECONDS = 7 * 24 * 60 * 60
 
 
 class SurveyClosedError(StateConflictError):
@@ -83,23 +79,17 @@ class AlreadyAnsweredError(StateConflictError):
     code = "already_answered"
 
 
+class AnswersAlreadySentError(AlreadyAnsweredError):
+    """These very answers were sent already (a double click, a second tab)."""
+
+    code = "answers_already_sent"
+
+
 class SignInRequiredError(DomainError):
     """The survey takes answers only from people who sign in."""
 
     code = "sign_in_required"
     http_status = 403
-
-
-class AnswersInvalidError(DomainError):
-    """Some answers do not fit their questions; `errors` maps key → message."""
-
-    code = "invalid_answers"
-
-    def __init__(self, errors: dict[str, str], labels: Mapping[str, str]) -> None:
-        self.errors = errors
-        super().__init__(
-            [f"{labels.get(key, key)}: {msg}" for key, msg in errors.items()]
-        )
 
 
 @dataclass
@@ -111,6 +101,8 @@ class AnswerState:
     answers: dict[str, list[str]] = field(default_factory=dict)
     about_you: dict[str, str] = field(default_factory=dict)
     page: int = 1
+    # Identifies this round of answering, so the same answers are sent once.
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -118,6 +110,7 @@ class AnswerState:
             "answers": self.answers,
             "about_you": self.about_you,
             "page": self.page,
+            "token": self.token,
         }
 
     @classmethod
@@ -127,6 +120,7 @@ class AnswerState:
             answers={str(k): [str(v) for v in vs] for k, vs in data["answers"].items()},
             about_you={str(k): str(v) for k, v in data["about_you"].items()},
             page=int(data.get("page", 1)),
+            token=str(data.get("token") or uuid.uuid4().hex),
         )
 
 
@@ -205,23 +199,13 @@ def _draft_for(survey: Survey, user: User) -> Submission | None:
     )
 
 
-def _raw_from_rows(question: QuestionDefinition, rows: list[Answer]) -> list[str]:
-    """Turn stored Answer rows back into the raw values `answer_validate` takes."""
-    kind = question["kind"]
-    if kind == QuestionKind.RANKING:
-        return [r.item for r in sorted(rows, key=lambda r: r.value_number or 0)]
-    if kind == QuestionKind.MATRIX:
-        return [f"{r.item}={r.value_text}" for r in rows]
-    return [r.value_text for r in rows]
-
-
 def _state_from_draft(draft: Submission) -> AnswerState:
     definition: SurveyDefinition = draft.version.definition
     rows_by_key: dict[str, list[Answer]] = {}
     for row in draft.answers.order_by("pk"):
         rows_by_key.setdefault(row.question_key, []).append(row)
     answers = {
-        question["key"]: _raw_from_rows(question, rows_by_key[question["key"]])
+        question["key"]: answer_raw_values(question, rows_by_key[question["key"]])
         for question in definition["questions"]
         if question["key"] in rows_by_key
     }
@@ -235,6 +219,9 @@ def _state_from_draft(draft: Submission) -> AnswerState:
         answers=answers,
         about_you=about_you,
         page=draft.current_page,
+        # The draft row is the round of answering; started_at keeps the mark
+        # unique even if a database reuses the number of a deleted row.
+        token=f"draft-{draft.pk}-{draft.started_at.timestamp()}",
     )
 
 
@@ -253,133 +240,6 @@ def answering_start(
             return _state_from_draft(draft)
     assert survey.current_version_id is not None  # noqa: S101 - checked as open
     return AnswerState(version_id=survey.current_version_id)
-
-
-def _labels(questions: Sequence[QuestionDefinition]) -> dict[str, str]:
-    language = translation.get_language() or "en"
-    return {
-        q["key"]: (q["text"].get("cy") if language.startswith("cy") else "")
-        or q["text"]["en"]
-        for q in questions
-    }
-
-
-def answers_validate(
-    *,
-    questions: Sequence[QuestionDefinition],
-    answers: Mapping[str, Sequence[str]],
-    keys: Collection[str] | None = None,
-    enforce_required: bool = True,
-    refuse_hidden: bool = False,
-) -> dict[str, list[AnswerValue]]:
-    """Check the answers to `questions` (visible ones only); rows to store per key.
-
-    `questions` is the whole survey, so earlier answers decide visibility;
-    `keys`, if given, limits the check to those questions (one page). Answers
-    to hidden questions are dropped, or with `refuse_hidden` (an officer's
-    entry) refused. Raises AnswersInvalidError listing every problem.
-    """
-    shown = [
-        q
-        for q in visible_questions(questions, answers)
-        if keys is None or q["key"] in keys
-    ]
-    shown_keys = {q["key"] for q in shown}
-    errors: dict[str, str] = {}
-    validated: dict[str, list[AnswerValue]] = {}
-    if refuse_hidden:
-        for question in questions:
-            given = [v for v in answers.get(question["key"], []) if v.strip()]
-            if question["key"] not in shown_keys and given:
-                errors[question["key"]] = _(
-                    "This question is not asked after the earlier answers given. "
-                    "Leave it blank."
-                )
-    for question in shown:
-        definition = question
-        if not enforce_required and question["is_required"]:
-            definition = {**question, "is_required": False}
-        try:
-            rows = answer_validate(
-                question=definition, values=list(answers.get(question["key"], []))
-            )
-        except AnswerError as exc:
-            errors[question["key"]] = " ".join(str(m) for m in exc.messages)
-        else:
-            if rows:
-                validated[question["key"]] = rows
-    if errors:
-        raise AnswersInvalidError(errors, _labels(questions))
-    return validated
-
-
-def about_you_validate(data: Mapping[str, str]) -> dict[str, str]:
-    """The 'about you' answers, checked; every one is optional.
-
-    Raises AnswersInvalidError for an unknown category or a postcode that is
-    not a UK postcode.
-    """
-    cleaned: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    for name, choices in ABOUT_YOU_FIELDS.items():
-        value = (data.get(name) or "").strip()
-        if not value:
-            continue
-        if value not in choices.values:
-            errors[name] = _("Select one of the answers given.")
-        else:
-            cleaned[name] = value
-    postcode = (data.get(POSTCODE_FIELD) or "").strip()
-    if postcode:
-        compact = postcode_normalise(postcode)
-        if compact is None:
-            errors[POSTCODE_FIELD] = _("Enter a full UK postcode, like CF10 1AA.")
-        else:
-            cleaned[POSTCODE_FIELD] = postcode_display(compact)
-    if errors:
-        raise AnswersInvalidError(errors, {POSTCODE_FIELD: _("Postcode")})
-    return cleaned
-
-
-def submission_answers_write(
-    submission: Submission, validated: dict[str, list[AnswerValue]]
-) -> None:
-    """Replace a submission's Answer rows with checked ones (callers lock and audit)."""
-    submission.answers.all().delete()
-    Answer.objects.bulk_create(
-        Answer(
-            survey_id=submission.survey_id,
-            submission=submission,
-            question_key=key,
-            item=row.item,
-            value_text=row.value_text,
-            value_number=row.value_number,
-        )
-        for key, rows in validated.items()
-        for row in rows
-    )
-
-
-def submission_about_you_apply(
-    submission: Submission, survey: Survey, about_you: Mapping[str, str]
-) -> None:
-    """Set the 'about you' fields, the postcode's area and the consent time."""
-    for name in ABOUT_YOU_FIELDS:
-        setattr(submission, name, about_you.get(name, ""))
-    submission.postcode = about_you.get(POSTCODE_FIELD, "")
-    submission.area = (
-        area_for_postcode(
-            organisation=survey.organisation, postcode=submission.postcode
-        )
-        if submission.postcode
-        else None
-    )
-    if any(about_you.get(name) for name in [*ABOUT_YOU_FIELDS, POSTCODE_FIELD]):
-        submission.about_you_consented_at = (
-            submission.about_you_consented_at or timezone.now()
-        )
-    else:
-        submission.about_you_consented_at = None
 
 
 @transaction.atomic
@@ -443,6 +303,7 @@ def answering_page_save(
         answers=answers,
         about_you=dict(state.about_you),
         page=page_next(questions, answers, page) or FINISHED_PAGE,
+        token=state.token,
     )
     person = _signed_in(user)
     if person is not None:
@@ -465,6 +326,7 @@ def answering_about_you_save(
         answers=dict(state.answers),
         about_you=about_you_validate(data),
         page=state.page,
+        token=state.token,
     )
     person = _signed_in(user)
     if person is not None:
@@ -503,6 +365,9 @@ def submission_submit(
     )
     about_you = about_you_validate(state.about_you) if survey.includes_about_you else {}
     contact_email = contact_email.strip()
+    # A receipt goes only to an address typed for it; news of what happens may
+    # use a signed-in resident's account address.
+    wants_receipt = bool(contact_email) and survey.offers_email_receipt
     person = _signed_in(user)
     if wants_updates and not contact_email and person is not None:
         contact_email = person.email
@@ -521,6 +386,19 @@ def submission_submit(
         raise DomainError(
             _("Enter your email address so we can tell you what happens."),
             field="contact_email",
+        )
+    # A double click, or the same answers sent from two tabs, must not make two
+    # responses. The survey row is locked, so the second request waits here
+    # for the first to commit and then finds its mark. The database cache
+    # shares this transaction, so a rolled-back submission leaves no mark.
+    if not cache.add(
+        f"survey-submitted:{survey.pk}:{state.token}", True, timeout=SENT_MARK_SECONDS
+    ):
+        raise AnswersAlreadySentError(
+            _(
+                "These answers have already been sent. You do not need to send "
+                "them again."
+            )
         )
     submission = _draft_for(survey, person) if person is not None else None
     if submission is None:
@@ -544,7 +422,7 @@ def submission_submit(
         organisation=survey.organisation,
         changes={"version": version.number, "channel": submission.channel},
     )
-    if contact_email and survey.offers_email_receipt:
+    if wants_receipt:
         # The task module imports this one, so the task is imported here.
         from coproduce.apps.surveys.tasks import submission_receipt_send_task
 
@@ -552,88 +430,3 @@ def submission_submit(
             partial(submission_receipt_send_task.enqueue, submission_id=submission.pk)
         )
     return submission
-
-
-def submission_receipt_lines(
-    *, submission: Submission, language: str
-) -> list[tuple[str, str]]:
-    """(question, answer) pairs of a submission, in `language`, for receipts."""
-    definition: SurveyDefinition = submission.version.definition
-    rows_by_key: dict[str, list[Answer]] = {}
-    for row in submission.answers.order_by("pk"):
-        rows_by_key.setdefault(row.question_key, []).append(row)
-    lines = []
-    for question in definition["questions"]:
-        rows = rows_by_key.get(question["key"])
-        if not rows:
-            continue
-        options = {
-            o["value"]: localised(o["label"], language) for o in question["options"]
-        }
-        row_labels = {
-            r["value"]: localised(r["label"], language) for r in question["rows"]
-        }
-        raw = _raw_from_rows(question, rows)
-        if question["kind"] == QuestionKind.MATRIX:
-            parts = []
-            for pair in raw:
-                item, _sep, value = pair.partition("=")
-                parts.append(
-                    f"{row_labels.get(item, item)}: {options.get(value, value)}"
-                )
-            answer = "; ".join(parts)
-        else:
-            answer = ", ".join(options.get(value, value) for value in raw)
-        lines.append((localised(question["text"], language), answer))
-    return lines
-
-
-def submission_receipt_send(*, submission_id: int) -> bool:
-    """E-mail the receipt of a submission, in both languages (called by the task).
-
-    Returns False when there is nowhere to send it. A mail failure is raised,
-    so the task is marked failed and can be retried.
-    """
-    submission = (
-        Submission.objects.select_related("survey", "version")
-        .filter(pk=submission_id, status=Submission.Status.SUBMITTED)
-        .first()
-    )
-    if submission is None or not submission.contact_email:
-        return False
-
-    title = submission.version.definition["title"]
-    # Receipts are bilingual: the answering language first, then the other.
-    languages = ["cy", "en"] if submission.language == "cy" else ["en", "cy"]
-    bodies = []
-    subjects = []
-    for language in languages:
-        with translation.override(language):
-            subjects.append(
-                _("Your answers to %(title)s") % {"title": localised(title, language)}
-            )
-            bodies.append(
-                render_to_string(
-                    "surveys/email/receipt_section.txt",
-                    {
-                        "title": localised(title, language),
-                        "lines": submission_receipt_lines(
-                            submission=submission, language=language
-                        ),
-                        "submitted_at": submission.submitted_at,
-                        "reference": submission.pk,
-                        "wants_updates": submission.wants_updates,
-                    },
-                )
-            )
-    # Titles may hold anything; a header must not contain a line break.
-    subject = " ".join(" / ".join(subjects).split())[:250]
-    body = "\n\n----------\n\n".join(bodies)
-    send_mail(subject, body, None, [submission.contact_email])
-    audit_event_create(
-        actor=None,
-        action="submission.receipt_sent",
-        target=submission,
-        organisation=submission.survey.organisation,
-    )
-    return True

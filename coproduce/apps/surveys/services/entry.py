@@ -15,7 +15,7 @@ from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.engagements.permissions import can_manage_engagements
 from coproduce.apps.surveys.definition import SurveyDefinition
 from coproduce.apps.surveys.models import Submission, Survey
-from coproduce.apps.surveys.services.answering import (
+from coproduce.apps.surveys.services.responses import (
     about_you_validate,
     answers_validate,
     submission_about_you_apply,

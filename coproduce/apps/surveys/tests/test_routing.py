@@ -109,7 +109,7 @@ def test_page_sequence_is_strictly_increasing(
 def test_a_hidden_question_is_never_required(
     questions: list[QuestionDefinition], data: st.DataObject
 ) -> None:
-    from coproduce.apps.surveys.services.answering import answers_validate
+    from coproduce.apps.surveys.services.responses import answers_validate
 
     answers = data.draw(answer_sets(questions))
     # Answer every visible question and none of the hidden ones. Filling in

@@ -20,7 +20,7 @@ from coproduce.apps.surveys.models import Answer, QuestionKind, Submission, Surv
 from coproduce.apps.surveys.services.answering import (
     FINISHED_PAGE,
     AlreadyAnsweredError,
-    AnswersInvalidError,
+    AnswersAlreadySentError,
     AnswerState,
     SignInRequiredError,
     SurveyClosedError,
@@ -28,10 +28,11 @@ from coproduce.apps.surveys.services.answering import (
     answering_draft_state,
     answering_page_save,
     answering_start,
-    submission_receipt_send,
     submission_submit,
 )
 from coproduce.apps.surveys.services.entry import SurveyEntryError, submission_enter
+from coproduce.apps.surveys.services.receipts import submission_receipt_send
+from coproduce.apps.surveys.services.responses import AnswersInvalidError
 from coproduce.apps.surveys.tests.factories import (
     ChoiceFactory,
     QuestionFactory,
@@ -190,7 +191,8 @@ def test_one_response_per_person(organisation: Organisation, resident: User) -> 
         answering_start(survey=survey, user=resident)
     assert Submission.objects.count() == 1
     # Someone else may still answer.
-    submission_submit(survey=survey, user=UserFactory(), state=state)
+    other = AnswerState(version_id=state.version_id, answers=state.answers)
+    submission_submit(survey=survey, user=UserFactory(), state=other)
     assert Submission.objects.count() == 2
 
 
@@ -551,3 +553,40 @@ def test_who_may_answer_by_access(
         with pytest.raises(SignInRequiredError):
             submission_submit(survey=survey, user=user, state=state)
     assert Submission.objects.exists() is allowed
+
+
+def test_the_same_answers_are_sent_only_once(organisation: Organisation) -> None:
+    survey = routed_survey(organisation)
+    state = AnswerState(
+        version_id=survey.current_version_id, answers={"q1": ["no"], "q3": ["1"]}
+    )
+    submission_submit(survey=survey, user=None, state=state)
+    with pytest.raises(AnswersAlreadySentError) as error:
+        submission_submit(survey=survey, user=None, state=state)
+    assert "already been sent" in error.value.messages[0]
+    assert Submission.objects.count() == 1
+    # A failed attempt leaves no mark: the person can correct and send.
+    bad = AnswerState(version_id=survey.current_version_id, answers={"q1": ["no"]})
+    with pytest.raises(AnswersInvalidError):
+        submission_submit(survey=survey, user=None, state=bad)
+    bad.answers["q3"] = ["2"]
+    submission_submit(survey=survey, user=None, state=bad)
+    assert Submission.objects.count() == 2
+
+
+def test_updates_use_the_account_address_but_send_no_unasked_receipt(
+    organisation: Organisation,
+    resident: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    survey = routed_survey(organisation)
+    state = AnswerState(
+        version_id=survey.current_version_id, answers={"q1": ["no"], "q3": ["3"]}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submission_submit(
+            survey=survey, user=resident, state=state, wants_updates=True
+        )
+    assert submission.contact_email == resident.email
+    assert submission.wants_updates
+    assert mail.outbox == []

@@ -21,15 +21,17 @@ from coproduce.apps.surveys.selectors.surveys import survey_has_unpublished_chan
 from coproduce.apps.surveys.services.builder import (
     SurveyBuildError,
     SurveyPublishError,
+    survey_create,
+    survey_publish,
+    survey_update,
+)
+from coproduce.apps.surveys.services.questions import (
     choices_from_lines,
     question_condition_set,
     question_create,
     question_delete,
     question_move,
     question_update,
-    survey_create,
-    survey_publish,
-    survey_update,
 )
 from coproduce.apps.surveys.tests.factories import (
     ChoiceFactory,

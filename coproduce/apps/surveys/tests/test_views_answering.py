@@ -74,6 +74,7 @@ def test_a_resident_completes_a_routed_survey_and_never_sees_the_skipped_page(
     assert response.url == url("survey-done", survey)
     done = client.get(response.url)
     assert done.status_code == 200
+    assert "me@example.org" in done.content.decode()  # "we are sending a copy"
     submission = Submission.objects.get()
     assert submission.age_band == "35_44"
     assert submission.area == area

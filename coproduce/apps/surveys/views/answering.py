@@ -48,10 +48,10 @@ from coproduce.apps.surveys.selectors.surveys import (
 from coproduce.apps.surveys.services import answering as services
 from coproduce.apps.surveys.services.answering import (
     FINISHED_PAGE,
-    AnswersInvalidError,
     AnswerState,
     SignInRequiredError,
 )
+from coproduce.apps.surveys.services.responses import AnswersInvalidError
 from coproduce.errors import DomainError
 
 
@@ -164,7 +164,12 @@ def _unavailable(
     return render(
         request,
         "surveys/unavailable.html",
-        {"survey": survey, "messages_list": exc.messages, **_titles(survey)},
+        {
+            "survey": survey,
+            "messages_list": exc.messages,
+            "nothing_saved": not isinstance(exc, services.AnswersAlreadySentError),
+            **_titles(survey),
+        },
         status=409 if request.method == "POST" else 200,
     )
 
@@ -400,7 +405,11 @@ def survey_check_view(
             form_add_domain_error(form, exc)
         else:
             request.session.pop(_session_key(survey), None)
-            request.session[_done_key(survey)] = submission.pk
+            request.session[_done_key(survey)] = {
+                "pk": submission.pk,
+                "receipt": bool(form.cleaned_data["contact_email"])
+                and survey.offers_email_receipt,
+            }
             return redirect(_url("survey-done", survey))
     language = _language()
     items = question_items(
@@ -432,19 +441,17 @@ def survey_done_view(
     request: HttpRequest, org_slug: str, engagement_slug: str, survey_slug: str
 ) -> HttpResponse:
     survey = _survey(request, org_slug, engagement_slug, survey_slug)
-    submission_pk = request.session.get(_done_key(survey))
-    if submission_pk is None:
+    done = request.session.get(_done_key(survey))
+    if not isinstance(done, dict) or "pk" not in done:
         return redirect(_url("survey-start", survey))
-    submission = submission_get_for_confirmation(survey=survey, pk=int(submission_pk))
+    submission = submission_get_for_confirmation(survey=survey, pk=int(done["pk"]))
     return render(
         request,
         "surveys/done.html",
         {
             "survey": survey,
             "submission": submission,
-            "receipt_sent": bool(
-                submission.contact_email and survey.offers_email_receipt
-            ),
+            "receipt_sent": bool(done.get("receipt")),
             **_titles(survey),
         },
     )

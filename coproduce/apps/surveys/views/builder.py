@@ -35,15 +35,12 @@ from coproduce.apps.surveys.forms.answering import (
 )
 from coproduce.apps.surveys.forms.builder import (
     OPERATOR_LABELS,
-    ConditionForm,
-    QuestionForm,
     SurveyCreateForm,
     SurveySettingsForm,
 )
-from coproduce.apps.surveys.models import Choice, Question, QuestionKind, Survey
+from coproduce.apps.surveys.models import Choice, Survey
 from coproduce.apps.surveys.selectors.surveys import (
     engagement_get_for_surveys,
-    question_get,
     question_list,
     survey_get,
     survey_has_unpublished_changes,
@@ -51,12 +48,12 @@ from coproduce.apps.surveys.selectors.surveys import (
 )
 from coproduce.apps.surveys.services import builder as builder_services
 from coproduce.apps.surveys.services import entry as entry_services
-from coproduce.apps.surveys.services.answering import AnswersInvalidError
+from coproduce.apps.surveys.services.responses import AnswersInvalidError
 from coproduce.apps.surveys.views.answering import posted_data, question_items
 from coproduce.errors import DomainError
 
 
-def _staff_survey(
+def staff_survey(
     request: AuthenticatedHttpRequest,
     org_slug: str,
     engagement_slug: str,
@@ -74,7 +71,7 @@ def _staff_survey(
     return survey
 
 
-def _builder_url(survey: Survey) -> str:
+def builder_url(survey: Survey) -> str:
     return reverse(
         "surveys:survey-builder",
         kwargs={
@@ -118,7 +115,7 @@ def survey_create_view(
             form_add_domain_error(form, exc)
         else:
             messages.success(request, _("Survey created. Now add its questions."))
-            return redirect(_builder_url(survey))
+            return redirect(builder_url(survey))
     return render(
         request,
         "surveys/survey_form.html",
@@ -138,7 +135,7 @@ def survey_update_view(
     engagement_slug: str,
     survey_slug: str,
 ) -> HttpResponse:
-    survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
+    survey = staff_survey(request, org_slug, engagement_slug, survey_slug)
     form = SurveySettingsForm(posted_data(request), initial=_settings_initial(survey))
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,7 +146,7 @@ def survey_update_view(
             form_add_domain_error(form, exc)
         else:
             messages.success(request, _("The survey's settings have been saved."))
-            return redirect(_builder_url(survey))
+            return redirect(builder_url(survey))
     return render(
         request,
         "surveys/survey_form.html",
@@ -183,7 +180,7 @@ def survey_builder_view(
     engagement_slug: str,
     survey_slug: str,
 ) -> HttpResponse:
-    survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
+    survey = staff_survey(request, org_slug, engagement_slug, survey_slug)
     questions = list(question_list(survey=survey))
     labels = {q.key: q.key for q in questions}
     pages: dict[int, list[dict[str, Any]]] = {}
@@ -219,257 +216,6 @@ def survey_builder_view(
     )
 
 
-def _options_initial(question: Question, kind: str) -> tuple[str, str]:
-    choices = [c for c in question.choices.all() if c.kind == kind]
-    return (
-        "\n".join(c.label_en or "" for c in choices),
-        "\n".join(c.label_cy or "" for c in choices),
-    )
-
-
-def _question_arguments(form: QuestionForm) -> dict[str, Any]:
-    """The service's arguments from a valid question form (choices from lines)."""
-    data = form.cleaned_data
-    return {
-        "kind": data["kind"],
-        "text_en": data["text_en"],
-        "text_cy": data["text_cy"],
-        "help_text_en": data["help_text_en"],
-        "help_text_cy": data["help_text_cy"],
-        "is_required": data["is_required"],
-        "page": data["page"],
-        "options": builder_services.choices_from_lines(
-            english=data["options_en"],
-            welsh=data["options_cy"],
-            numbered=data["kind"] == QuestionKind.SCALE,
-            what="option",
-        ),
-        "rows": builder_services.choices_from_lines(
-            english=data["rows_en"], welsh=data["rows_cy"], what="row"
-        ),
-        "settings": {
-            "min": data["number_min"],
-            "max": data["number_max"],
-            "integer_only": data["integer_only"],
-        },
-    }
-
-
-@login_required
-def question_create_view(
-    request: AuthenticatedHttpRequest,
-    org_slug: str,
-    engagement_slug: str,
-    survey_slug: str,
-) -> HttpResponse:
-    survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
-    form = QuestionForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            question = builder_services.question_create(
-                actor=request.user, survey=survey, **_question_arguments(form)
-            )
-        except (DomainError, ValidationError) as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, _("Question %(key)s added.") % {"key": question.key}
-            )
-            return redirect(_builder_url(survey))
-    return render(
-        request,
-        "surveys/question_form.html",
-        {
-            "organisation": survey.organisation,
-            "engagement": survey.engagement,
-            "survey": survey,
-            "question": None,
-            "form": form,
-        },
-    )
-
-
-@login_required
-def question_update_view(
-    request: AuthenticatedHttpRequest,
-    org_slug: str,
-    engagement_slug: str,
-    survey_slug: str,
-    key: str,
-) -> HttpResponse:
-    survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
-    question = question_get(survey=survey, key=key)
-    options_en, options_cy = _options_initial(question, Choice.Kind.OPTION)
-    rows_en, rows_cy = _options_initial(question, Choice.Kind.ROW)
-    settings = question.settings or {}
-    initial = {
-        "kind": question.kind,
-        "text_en": question.text_en,
-        "text_cy": question.text_cy,
-        "help_text_en": question.help_text_en,
-        "help_text_cy": question.help_text_cy,
-        "is_required": question.is_required,
-        "page": question.page,
-        "options_en": options_en,
-        "options_cy": options_cy,
-        "rows_en": rows_en,
-        "rows_cy": rows_cy,
-        "number_min": settings.get("min"),
-        "number_max": settings.get("max"),
-        "integer_only": settings.get("integer_only", False),
-    }
-    form = QuestionForm(posted_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            builder_services.question_update(
-                actor=request.user, question=question, **_question_arguments(form)
-            )
-        except (DomainError, ValidationError) as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, _("Question %(key)s saved.") % {"key": question.key}
-            )
-            return redirect(_builder_url(survey))
-    return render(
-        request,
-        "surveys/question_form.html",
-        {
-            "organisation": survey.organisation,
-            "engagement": survey.engagement,
-            "survey": survey,
-            "question": question,
-            "form": form,
-        },
-    )
-
-
-@login_required
-def question_delete_view(
-    request: AuthenticatedHttpRequest,
-    org_slug: str,
-    engagement_slug: str,
-    survey_slug: str,
-    key: str,
-) -> HttpResponse:
-    survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
-    question = question_get(survey=survey, key=key)
-    if request.method == "POST":
-        try:
-            builder_services.question_delete(actor=request.user, question=question)
-        except DomainError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("Question %(key)s deleted.") % {"key": question.key}
-            )
-        return redirect(_builder_url(survey))
-    return render(
-        request,
-        "surveys/question_confirm_delete.html",
-        {
-            "organisation": survey.organisation,
-            "engagement": survey.engagement,
-            "survey": survey,
-            "question": question,
-        },
-    )
-
-
-@require_POST
-@login_required
-def question_move_view(
-    request: AuthenticatedHttpRequest,
-    org_slug: str,
-    engagement_slug: str,
-    survey_slug: str,
-    key: str,
-) -> HttpResponse:
-    survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
-    question = question_get(survey=survey, key=key)
-    try:
-        builder_services.question_move(
-            actor=request.user,
-            question=question,
-            direction=request.POST.get("direction", ""),
-        )
-    except DomainError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect(_builder_url(survey) + f"#question-{question.key}")
-
-
-def _condition_choices(
-    question: Question, questions: list[Question]
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    earlier = [q for q in questions if q.page < question.page]
-    question_choices = [(q.key, f"{q.key}: {q.text}") for q in earlier]
-    value_choices = [
-        (f"{q.key}|{choice.value}", f"{q.key}: {choice.label}")
-        for q in earlier
-        if q.kind != QuestionKind.MATRIX
-        for choice in q.choices.all()
-        if choice.kind == Choice.Kind.OPTION
-    ]
-    return question_choices, value_choices
-
-
-@login_required
-def question_condition_view(
-    request: AuthenticatedHttpRequest,
-    org_slug: str,
-    engagement_slug: str,
-    survey_slug: str,
-    key: str,
-) -> HttpResponse:
-    survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
-    question = question_get(survey=survey, key=key)
-    questions = list(question_list(survey=survey))
-    earlier, value_choices = _condition_choices(question, questions)
-    condition = question.condition or {}
-    initial = {
-        "is_conditional": "yes" if condition else "no",
-        "question": condition.get("question", ""),
-        "operator": condition.get("operator", ""),
-        "values": [
-            f"{condition.get('question')}|{v}" for v in condition.get("values", [])
-        ],
-    }
-    form = ConditionForm(
-        posted_data(request),
-        initial=initial,
-        earlier=earlier,
-        value_choices=value_choices,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            builder_services.question_condition_set(
-                actor=request.user, question=question, condition=form.condition()
-            )
-        except (DomainError, ValidationError) as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("When question %(key)s is shown has been saved.")
-                % {"key": question.key},
-            )
-            return redirect(_builder_url(survey))
-    return render(
-        request,
-        "surveys/condition_form.html",
-        {
-            "organisation": survey.organisation,
-            "engagement": survey.engagement,
-            "survey": survey,
-            "question": question,
-            "has_earlier": bool(earlier),
-            "form": form,
-        },
-    )
-
-
 @login_required
 def survey_preview_view(
     request: AuthenticatedHttpRequest,
@@ -478,7 +224,7 @@ def survey_preview_view(
     survey_slug: str,
 ) -> HttpResponse:
     """The working copy as residents would see it, every page, nothing saved."""
-    survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
+    survey = staff_survey(request, org_slug, engagement_slug, survey_slug)
     definition = definition_build(survey=survey)
     language = translation.get_language() or "en"
     labels = {q["key"]: localised(q["text"], language) for q in definition["questions"]}
@@ -511,7 +257,7 @@ def survey_publish_view(
     engagement_slug: str,
     survey_slug: str,
 ) -> HttpResponse:
-    survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
+    survey = staff_survey(request, org_slug, engagement_slug, survey_slug)
     try:
         version = builder_services.survey_publish(actor=request.user, survey=survey)
     except DomainError as exc:
@@ -523,7 +269,7 @@ def survey_publish_view(
             _("Version %(number)d published. Residents now answer this version.")
             % {"number": version.number},
         )
-    return redirect(_builder_url(survey))
+    return redirect(builder_url(survey))
 
 
 @login_required
@@ -534,7 +280,7 @@ def survey_entry_view(
     survey_slug: str,
 ) -> HttpResponse:
     """An officer types in a paper, telephone or event response."""
-    survey = _staff_survey(request, org_slug, engagement_slug, survey_slug)
+    survey = staff_survey(request, org_slug, engagement_slug, survey_slug)
     language = translation.get_language() or "en"
     version = survey.current_version
     questions: list[QuestionDefinition] = (
