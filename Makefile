@@ -9,7 +9,7 @@ NPM ?= npm
 TEST_SETTINGS := coproduce.config.settings.test
 
 .PHONY: demo test setup assets translations lint typecheck imports migrations-check \
-        pytest pytest-postgres messages welsh clean
+        pytest pytest-postgres messages welsh bench clean
 
 demo: setup
 	$(BIN)/coproduce demo
@@ -71,6 +71,13 @@ pytest-postgres:
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose."; exit 1; fi; \
 	  exit $$rc; \
 	fi
+
+# Performance figures (not part of `make test`): see benchmarks/README.md.
+# The load test needs PostgreSQL: set COPRODUCE_BENCH_DATABASE_URL=postgres://…
+bench: setup
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) benchmarks/results_page.py
+	$(PY) benchmarks/submit_load.py
 
 # For developers: refresh the Welsh catalogue after adding strings (needs gettext).
 messages: $(VENV)/.installed

@@ -45,6 +45,7 @@ def main() -> int:
             entry.msgstr = source.msgstr
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgctxt = None
         entry.previous_msgid = None
         entry.previous_msgid_plural = None
         filled += 1

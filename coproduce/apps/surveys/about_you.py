@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 
@@ -58,7 +59,8 @@ class Disability(models.TextChoices):
 
     LIMITED_A_LOT = "limited_a_lot", _("Yes, limited a lot")
     LIMITED_A_LITTLE = "limited_a_little", _("Yes, limited a little")
-    NOT_LIMITED = "no", _("No")
+    # Welsh answers "No" by repeating the verb, so the context matters here.
+    NOT_LIMITED = "no", pgettext_lazy("activities limited", "No")
     PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, _("Prefer not to say")
 
 

@@ -1,0 +1,20 @@
+"""Settings for the load benchmark: production settings over plain HTTP on 127.0.0.1.
+
+Production marks cookies Secure and redirects to HTTPS; a load generator on the
+loopback interface speaks plain HTTP, so only those three switch off here.
+Everything else (DEBUG off, PostgreSQL, WhiteNoise, CSP, sessions) is as in
+production, so the figures mean something.
+"""
+
+from coproduce.config.settings.prod import *
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
