@@ -337,13 +337,25 @@ def survey_results(
         default=Value(""),
         output_field=TextField(),
     )
+    # Per-version counts need each answer's submission; with one version (the
+    # usual case) skip that join.
+    version_field: tuple[str, ...] = (
+        ("submission__version_id",) if len(versions) > 1 else ()
+    )
+    only_version = versions[0].number if versions else 0
+
+    def version_of(row: dict[str, Any]) -> int:
+        if version_field:
+            return number_of_version[row["submission__version_id"]]
+        return only_version
+
     answered: dict[str, dict[int, int]] = {}
     value_counts: dict[tuple[str, str, str], int] = {}
     grid_answered: dict[tuple[str, str], int] = {}
     stats: dict[tuple[str, str], dict[str, Any]] = {}
     grouped = (
         answers.annotate(bucket=bucket)
-        .values("question_key", "item", "bucket", "submission__version_id")
+        .values("question_key", "item", "bucket", *version_field)
         .annotate(
             n=Count("pk"),
             n_numbers=Count("value_number"),
@@ -355,7 +367,7 @@ def survey_results(
     )
     for row in grouped:
         key, item = row["question_key"], row["item"]
-        version_number = number_of_version[row["submission__version_id"]]
+        version_number = version_of(row)
         by_version = answered.setdefault(key, {})
         if kinds.get(key) == QuestionKind.RANKING:
             by_version[version_number] = (
@@ -385,10 +397,10 @@ def survey_results(
     if distinct_keys:
         for row in (
             answers.filter(question_key__in=distinct_keys)
-            .values("question_key", "submission__version_id")
+            .values("question_key", *version_field)
             .annotate(n=Count("submission_id", distinct=True))
         ):
-            version_number = number_of_version[row["submission__version_id"]]
+            version_number = version_of(row)
             answered.setdefault(row["question_key"], {})[version_number] = row["n"]
 
     results = []
