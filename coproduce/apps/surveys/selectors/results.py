@@ -205,6 +205,20 @@ def submission_list_for_results(
     return submissions
 
 
+def answer_list_for_results(
+    *, survey: Survey, filters: ResultFilters
+) -> QuerySet[Answer]:
+    """Answers of submitted responses that pass the filters, unordered.
+
+    Ordering is cleared (here and in the subquery) because Meta.ordering would
+    join surveys and engagements into every GROUP BY for nothing.
+    """
+    submissions = submission_list_for_results(survey=survey, filters=filters)
+    return Answer.objects.filter(
+        survey=survey, submission__in=submissions.order_by().values("pk")
+    ).order_by()
+
+
 def questions_across_versions(
     versions: list[SurveyVersion],
 ) -> tuple[list[QuestionDefinition], dict[str, list[int]], dict[str, list[int]]]:
@@ -298,13 +312,15 @@ def survey_results(
     definitions, asked_in, differing = questions_across_versions(versions)
     submissions = submission_list_for_results(survey=survey, filters=filters)
 
-    by_version_rows = submissions.values("version_id").annotate(n=Count("pk"))
+    by_version_rows = (
+        submissions.order_by().values("version_id").annotate(n=Count("pk"))
+    )
     n_by_version = {
         number_of_version[row["version_id"]]: row["n"] for row in by_version_rows
     }
     n_respondents = sum(n_by_version.values())
 
-    answers = Answer.objects.filter(survey=survey, submission__in=submissions)
+    answers = answer_list_for_results(survey=survey, filters=filters)
     kinds = {question["key"]: question["kind"] for question in definitions}
     counted_keys = [key for key, kind in kinds.items() if kind in _COUNTED_KINDS]
     # Kinds stored as several rows per answer, so "how many answered" needs a
@@ -321,13 +337,25 @@ def survey_results(
         default=Value(""),
         output_field=TextField(),
     )
+    # Per-version counts need each answer's submission; with one version (the
+    # usual case) skip that join.
+    version_field: tuple[str, ...] = (
+        ("submission__version_id",) if len(versions) > 1 else ()
+    )
+    only_version = versions[0].number if versions else 0
+
+    def version_of(row: dict[str, Any]) -> int:
+        if version_field:
+            return number_of_version[row["submission__version_id"]]
+        return only_version
+
     answered: dict[str, dict[int, int]] = {}
     value_counts: dict[tuple[str, str, str], int] = {}
     grid_answered: dict[tuple[str, str], int] = {}
     stats: dict[tuple[str, str], dict[str, Any]] = {}
     grouped = (
         answers.annotate(bucket=bucket)
-        .values("question_key", "item", "bucket", "submission__version_id")
+        .values("question_key", "item", "bucket", *version_field)
         .annotate(
             n=Count("pk"),
             n_numbers=Count("value_number"),
@@ -339,7 +367,7 @@ def survey_results(
     )
     for row in grouped:
         key, item = row["question_key"], row["item"]
-        version_number = number_of_version[row["submission__version_id"]]
+        version_number = version_of(row)
         by_version = answered.setdefault(key, {})
         if kinds.get(key) == QuestionKind.RANKING:
             by_version[version_number] = (
@@ -369,10 +397,10 @@ def survey_results(
     if distinct_keys:
         for row in (
             answers.filter(question_key__in=distinct_keys)
-            .values("question_key", "submission__version_id")
+            .values("question_key", *version_field)
             .annotate(n=Count("submission_id", distinct=True))
         ):
-            version_number = number_of_version[row["submission__version_id"]]
+            version_number = version_of(row)
             answered.setdefault(row["question_key"], {})[version_number] = row["n"]
 
     results = []
@@ -528,10 +556,11 @@ def free_text_answer_list(
     """
     if not can_view_results(actor, survey.organisation):
         raise PermissionDenied
-    submissions = submission_list_for_results(survey=survey, filters=filters)
-    answers = Answer.objects.filter(
-        survey=survey, question_key=question_key, submission__in=submissions
-    ).exclude(value_text="")
+    answers = (
+        answer_list_for_results(survey=survey, filters=filters)
+        .filter(question_key=question_key)
+        .exclude(value_text="")
+    )
     if tag is not None:
         answers = answers.filter(tags=tag)
     return (

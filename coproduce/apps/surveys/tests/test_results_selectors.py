@@ -195,3 +195,20 @@ def test_answers_to_an_option_removed_later_still_count(organisation, analyst):
     counts = {q.key: q for q in results.questions}[question.key].counts
     assert [row.value for row in counts] == ["yes", "no", "unsure"]
     _check(results, _brute_force(survey, submissions), 20)
+
+
+def test_the_area_and_version_filters_match_a_brute_force_count(organisation, analyst):
+    from coproduce.apps.organisations.tests.factories import AreaFactory
+
+    ward = AreaFactory(organisation=organisation)
+    survey = survey_of(organisation)
+    in_ward = add_responses(survey, 14, seed=9, area=ward)
+    add_responses(survey, 9, seed=10)
+
+    results = survey_results(
+        actor=analyst,
+        survey=survey,
+        filters=ResultFilters(area_id=ward.pk, version_number=1),
+    )
+
+    _check(results, _brute_force(survey, in_ward), 14)

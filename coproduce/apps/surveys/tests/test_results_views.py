@@ -318,3 +318,19 @@ def test_free_text_page_queries_do_not_grow_with_answers(
     with django_assert_max_num_queries(18):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil"]
+)
+def test_tagging_never_redirects_off_the_site(survey, analyst, client_for, target):
+    answer = AnswerFactory(
+        submission=add_responses(survey, 1, seed=12)[0], question_key="long-text-q"
+    )
+    tag = AnswerTagFactory(survey=survey)
+
+    response = client_for(analyst).post(
+        _url("answer-tag-add", survey, pk=answer.pk), {"tag": tag.pk, "next": target}
+    )
+
+    assert response.url == _url("free-text", survey, question_key="long-text-q")

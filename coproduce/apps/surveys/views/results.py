@@ -13,9 +13,11 @@ from django.http import (
     HttpResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -250,8 +252,10 @@ def free_text_view(
 
 def _back_to(request: AuthenticatedHttpRequest, fallback: str) -> str:
     target = request.POST.get("next", "")
-    # Only paths on this site: never an open redirect.
-    if target.startswith("/") and not target.startswith("//"):
+    # Only addresses on this site: never an open redirect.
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -390,7 +394,7 @@ def export_view(
     engagement_slug: str,
     survey_slug: str,
     file_format: str,
-) -> HttpResponse:
+) -> HttpResponseBase:
     survey = _survey(request, org_slug, engagement_slug, survey_slug)
     if not can_export_responses(request.user, survey.organisation):
         raise PermissionDenied
@@ -418,7 +422,7 @@ def export_view(
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
-    return response  # type: ignore[return-value]
+    return response
 
 
 @login_required
