@@ -23,7 +23,10 @@ from coproduce.apps.organisations.services import (
     membership_create,
     organisation_create,
 )
-from coproduce.demo.engagements import demo_engagements_build
+from coproduce.demo.engagements import (
+    DEMO_SURVEY_RESPONSES,
+    demo_engagements_build,
+)
 
 DEMO_ORGANISATION_SLUG = "cwm-afon"
 # Shown on the terminal by `make demo`; the demo is for a laptop, never production.
@@ -105,7 +108,9 @@ def _demo_user(person: DemoPerson, *, seed: int) -> User:
 
 
 @transaction.atomic
-def demo_build(*, seed: int = 2026) -> list[tuple[str, str, str]]:
+def demo_build(
+    *, seed: int = 2026, n_survey_responses: int = DEMO_SURVEY_RESPONSES
+) -> list[tuple[str, str, str]]:
     """Create the demo council if it is not there yet; return (role, e-mail, MFA) rows.
 
     Running it twice changes nothing the second time.
@@ -164,6 +169,7 @@ def demo_build(*, seed: int = 2026) -> list[tuple[str, str, str]]:
                 "resident2": users[f"resident2@{DEMO_EMAIL_DOMAIN}"],
             },
             seed=seed,
+            n_survey_responses=n_survey_responses,
         )
     return [
         (

@@ -16,6 +16,7 @@ directly: services stamp "now", and a demo needs a history.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -32,13 +33,12 @@ from coproduce.apps.engagements.services import (
     topic_create,
 )
 from coproduce.apps.organisations.models import Area, Organisation, PostcodeArea
-from coproduce.apps.surveys.models import QuestionKind, Survey
-from coproduce.apps.surveys.services.builder import (
+from coproduce.apps.surveys.models import Question, QuestionKind, Survey
+from coproduce.apps.surveys.services.builder import survey_create, survey_publish
+from coproduce.apps.surveys.services.questions import (
     choices_from_lines,
     question_condition_set,
     question_create,
-    survey_create,
-    survey_publish,
 )
 from coproduce.demo.responses import synthetic_responses_create
 
@@ -91,10 +91,10 @@ def _park_survey(officer: User, engagement: Engagement) -> Survey:
         "oni bai ei fod yn dweud fel arall.",
     )
 
-    def ask(kind: str, en: str, cy: str, **kwargs: object) -> object:
+    def ask(kind: str, en: str, cy: str, **kwargs: Any) -> Question:
         return question_create(
             actor=officer, survey=survey, kind=kind, text_en=en, text_cy=cy, **kwargs
-        )  # type: ignore[arg-type]
+        )
 
     visits = ask(
         QuestionKind.SINGLE_CHOICE,
@@ -174,9 +174,9 @@ def _park_survey(officer: User, engagement: Engagement) -> Survey:
     )
     question_condition_set(
         actor=officer,
-        question=never,  # type: ignore[arg-type]
+        question=never,
         condition={
-            "question": visits.key,  # type: ignore[attr-defined]
+            "question": visits.key,
             "operator": "equals",
             "values": ["never"],
         },
@@ -187,7 +187,11 @@ def _park_survey(officer: User, engagement: Engagement) -> Survey:
 
 
 def demo_engagements_build(
-    *, organisation: Organisation, users: dict[str, User], seed: int
+    *,
+    organisation: Organisation,
+    users: dict[str, User],
+    seed: int,
+    n_survey_responses: int = DEMO_SURVEY_RESPONSES,
 ) -> None:
     """Create the demo engagements, survey, responses and comments."""
     officer = users["officer"]
@@ -258,7 +262,7 @@ def demo_engagements_build(
     survey = _park_survey(officer, park)
     synthetic_responses_create(
         version=survey.current_version,  # type: ignore[arg-type]
-        n_submissions=DEMO_SURVEY_RESPONSES,
+        n_submissions=n_survey_responses,
         seed=seed,
         areas=[wards[name] for name in WARD_RESPONSE_WEIGHTS],
         area_weights=list(WARD_RESPONSE_WEIGHTS.values()),

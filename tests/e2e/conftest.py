@@ -96,7 +96,8 @@ def demo(live_server: object) -> DemoPeople:
     # Used TOTP codes and log-in throttling live in the cache: start each journey
     # with none, as a fresh server would.
     cache.clear()
-    demo_build(seed=DEMO_SEED)
+    # Fewer synthetic survey responses than `make demo`: journeys don't count them.
+    demo_build(seed=DEMO_SEED, n_survey_responses=30)
     return DemoPeople(
         org_slug=DEMO_ORGANISATION_SLUG,
         password=DEMO_PASSWORD,

@@ -1,0 +1,79 @@
+"""The demo council: deterministic, idempotent, and showing what each page needs."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from coproduce.apps.engagements.models import Engagement, EngagementResponse
+from coproduce.apps.organisations.models import Organisation
+from coproduce.apps.surveys.about_you import AgeBand
+from coproduce.apps.surveys.models import Answer, Submission
+from coproduce.demo.builder import DEMO_ORGANISATION_SLUG, demo_build
+
+N_RESPONSES = 120
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot() -> tuple[object, ...]:
+    return (
+        sorted(Engagement.objects.values_list("slug", "level", "status")),
+        list(
+            Submission.objects.order_by("pk").values_list(
+                "age_band", "sex", "area__code", "submitted_at"
+            )
+        ),
+        list(
+            Answer.objects.order_by("pk").values_list(
+                "question_key", "item", "value_text", "value_number"
+            )
+        ),
+    )
+
+
+def test_the_demo_spans_the_participation_levels_and_the_whole_loop() -> None:
+    demo_build(seed=7, n_survey_responses=N_RESPONSES)
+
+    organisation = Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG)
+    engagements = Engagement.objects.filter(organisation=organisation)
+    assert {e.level for e in engagements} >= {
+        "inform",
+        "consult",
+        "involve",
+        "collaborate",
+    }
+    responded = engagements.get(status=Engagement.Status.RESPONDED)
+    assert responded.response.status == EngagementResponse.Status.PUBLISHED
+    assert responded.response.published_at > responded.closed_at
+    # One closed engagement is past its response date, for the overdue list.
+    overdue = engagements.get(status=Engagement.Status.CLOSED)
+    assert overdue.response_due_on < timezone.localdate()
+    assert Submission.objects.filter(status="submitted").count() == N_RESPONSES
+
+
+def test_respondents_are_skewed_older_than_the_population() -> None:
+    demo_build(seed=7, n_survey_responses=N_RESPONSES)
+
+    ages = list(Submission.objects.values_list("age_band", flat=True))
+    older = sum(a in (AgeBand.AGE_55_64, AgeBand.AGE_65_74, AgeBand.AGE_75_PLUS)
+                for a in ages)  # fmt: skip
+    # About 41% of the adult population is 55 or over; the demo skews to ~60%.
+    assert older / len(ages) > 0.5
+
+
+def test_routing_is_respected_in_generated_answers() -> None:
+    demo_build(seed=7, n_survey_responses=N_RESPONSES)
+
+    never = Submission.objects.filter(answers__question_key="q1").filter(
+        answers__value_text="never"
+    )
+    others = Submission.objects.exclude(pk__in=never.values("pk"))
+    assert not Answer.objects.filter(submission__in=others, question_key="q4").exists()
+
+
+def test_a_second_run_changes_nothing() -> None:
+    demo_build(seed=7, n_survey_responses=40)
+    first = _snapshot()
+    demo_build(seed=7, n_survey_responses=40)
+    assert _snapshot() == first
