@@ -17,6 +17,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    FloatField,
     Max,
     Min,
     Q,
@@ -211,11 +212,14 @@ def answer_list_for_results(
     """Answers of submitted responses that pass the filters, unordered.
 
     Ordering is cleared (here and in the subquery) because Meta.ordering would
-    join surveys and engagements into every GROUP BY for nothing.
+    join surveys and engagements into every GROUP BY for nothing. No filter on
+    `Answer.survey` either (the submissions already belong to the survey): on
+    tables without fresh statistics PostgreSQL would otherwise probe the
+    survey's index once per submission, scanning every answer each time.
     """
     submissions = submission_list_for_results(survey=survey, filters=filters)
     return Answer.objects.filter(
-        survey=survey, submission__in=submissions.order_by().values("pk")
+        submission__in=submissions.order_by().values("pk")
     ).order_by()
 
 
@@ -337,6 +341,15 @@ def survey_results(
         default=Value(""),
         output_field=TextField(),
     )
+    # Number questions also group by value: the medians come from these counts,
+    # with no query per question.
+    number_keys = [key for key, kind in kinds.items() if kind == QuestionKind.NUMBER]
+    number_bucket = Case(
+        When(question_key__in=number_keys, then=F("value_number")),
+        default=Value(None),
+        output_field=FloatField(),
+    )
+    histograms: dict[str, dict[float, int]] = {}
     # Per-version counts need each answer's submission; with one version (the
     # usual case) skip that join.
     version_field: tuple[str, ...] = (
@@ -354,8 +367,8 @@ def survey_results(
     grid_answered: dict[tuple[str, str], int] = {}
     stats: dict[tuple[str, str], dict[str, Any]] = {}
     grouped = (
-        answers.annotate(bucket=bucket)
-        .values("question_key", "item", "bucket", *version_field)
+        answers.annotate(bucket=bucket, number_bucket=number_bucket)
+        .values("question_key", "item", "bucket", "number_bucket", *version_field)
         .annotate(
             n=Count("pk"),
             n_numbers=Count("value_number"),
@@ -382,6 +395,10 @@ def survey_results(
                 grid_answered[(key, item)] = (
                     grid_answered.get((key, item), 0) + row["n"]
                 )
+        if row["number_bucket"] is not None:
+            histogram = histograms.setdefault(key, {})
+            value = row["number_bucket"]
+            histogram[value] = histogram.get(value, 0) + row["n_numbers"]
         if row["n_numbers"]:
             merged = stats.setdefault(
                 (key, item),
@@ -485,7 +502,7 @@ def survey_results(
                     number=NumberSummary(
                         n=n,
                         mean=row.get("mean"),
-                        median=_median(answers=answers, key=key, n=n),
+                        median=_median(histograms.get(key, {})),
                         minimum=row.get("minimum"),
                         maximum=row.get("maximum"),
                     ),
@@ -509,20 +526,21 @@ def _highest(current: float | None, value: float) -> float:
     return value if current is None else max(current, value)
 
 
-def _median(*, answers: QuerySet[Answer], key: str, n: int) -> float | None:
-    """The median in one query: the middle one or two values in sorted order."""
+def _median(histogram: dict[float, int]) -> float | None:
+    """The median of values given as {value: how many times}."""
+    n = sum(histogram.values())
     if not n:
         return None
-    middle = [
-        value
-        for value in answers.filter(
-            question_key=key, item="", value_number__isnull=False
-        )
-        .order_by("value_number")
-        .values_list("value_number", flat=True)[(n - 1) // 2 : n // 2 + 1]
-        if value is not None
-    ]
-    return sum(middle) / len(middle) if middle else None
+    middle = ((n - 1) // 2, n // 2)  # positions of the middle value(s), from 0
+    found: list[float] = []
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while len(found) < 2 and seen > middle[len(found)]:
+            found.append(value)
+        if len(found) == 2:
+            break
+    return (found[0] + found[1]) / 2
 
 
 # --- free text ----------------------------------------------------------------
