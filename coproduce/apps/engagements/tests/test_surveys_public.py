@@ -11,7 +11,7 @@ from coproduce.apps.surveys.selectors.public import (
     answer_tag_list_for_engagement,
     contact_emails_for_engagement,
     question_list_for_engagement,
-    survey_list_for_engagement,
+    survey_list_published_for_engagement,
 )
 from coproduce.apps.surveys.tests.factories import (
     AnswerTagFactory,
@@ -28,7 +28,9 @@ def test_only_published_surveys_of_the_engagement_are_listed(organisation):
     SurveyFactory(engagement=engagement)  # never published
     published_survey()  # another engagement
 
-    assert list(survey_list_for_engagement(engagement=engagement)) == [published]
+    assert list(survey_list_published_for_engagement(engagement=engagement)) == [
+        published
+    ]
     questions = question_list_for_engagement(engagement=engagement)
     assert {q.survey_id for q in questions} == {published.pk}
     tag = AnswerTagFactory(survey=published)

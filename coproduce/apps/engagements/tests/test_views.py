@@ -26,7 +26,7 @@ from coproduce.apps.engagements.tests.factories import (
 )
 from coproduce.apps.engagements.tests.files import PDF, PNG, upload
 from coproduce.apps.organisations.tests.factories import AreaFactory
-from coproduce.apps.surveys.tests.factories import published_survey
+from coproduce.apps.surveys.tests.factories import SurveyFactory, published_survey
 from coproduce.testing.pages import (
     assert_error_summary_names_field,
     assert_escaped,
@@ -594,3 +594,31 @@ def test_status_page_explains_at_once_when_a_change_is_not_possible(
     assert response.status_code == 200
     assert "This engagement is Draft, so it cannot be changed to Closed." in text
     assert 'method="post"' not in text.split("<main")[1]
+
+
+@pytest.mark.django_db
+def test_staff_see_every_survey_with_build_and_results_links_and_residents_do_not(
+    organisation, officer, resident, client_for
+):
+    engagement = EngagementFactory(organisation=organisation)
+    live = published_survey(engagement=engagement, organisation=organisation)
+    draft = SurveyFactory(engagement=engagement, organisation=organisation)
+    staff_links = [
+        reverse(
+            "surveys:survey-builder",
+            args=[organisation.slug, engagement.slug, draft.slug],
+        ),
+        reverse(
+            "survey_results:results",
+            args=[organisation.slug, engagement.slug, live.slug],
+        ),
+        reverse("surveys:survey-create", args=[organisation.slug, engagement.slug]),
+    ]
+
+    page = client_for(officer).get(engagement.get_absolute_url()).content.decode()
+    for link in staff_links:
+        assert link in page
+
+    page = client_for(resident).get(engagement.get_absolute_url()).content.decode()
+    for link in staff_links:
+        assert link not in page

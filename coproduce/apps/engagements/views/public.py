@@ -27,7 +27,8 @@ from coproduce.apps.engagements.permissions import (
     can_see_unpublished_engagements,
 )
 from coproduce.apps.organisations.selectors import organisation_get
-from coproduce.apps.surveys.selectors.public import survey_list_for_engagement
+from coproduce.apps.surveys.selectors.public import survey_list_published_for_engagement
+from coproduce.apps.surveys.selectors.surveys import survey_list_for_engagement
 from coproduce.errors import DomainError
 
 PAGE_SIZE = 20
@@ -80,7 +81,7 @@ def _survey_links(engagement: Engagement) -> list[tuple[object, str | None]]:
     """Published surveys with their start link, or None while the surveys pages
     are not installed (the link appears once the URL exists)."""
     links: list[tuple[object, str | None]] = []
-    for survey in survey_list_for_engagement(engagement=engagement):
+    for survey in survey_list_published_for_engagement(engagement=engagement):
         try:
             url: str | None = reverse(
                 "surveys:survey-start",
@@ -119,6 +120,17 @@ def _render_detail(
             "organisation": organisation,
             "engagement": engagement,
             "survey_links": _survey_links(engagement),
+            # Members see every survey (drafts too) with links to build it and
+            # to its results; residents see only the published ones above.
+            "staff_surveys": (
+                list(
+                    survey_list_for_engagement(
+                        actor=request.user, engagement=engagement
+                    )
+                )
+                if can_see_unpublished_engagements(request.user, organisation)
+                else []
+            ),
             "response": selectors.response_get_published(engagement=engagement),
             "own_comments": selectors.comment_list_for_author(
                 engagement=engagement, user=request.user

@@ -13,7 +13,7 @@ from coproduce.apps.engagements.models import Comment, Engagement
 from coproduce.apps.surveys.models import AnswerTag, Question, Submission, Survey
 
 
-def survey_list_for_engagement(*, engagement: Engagement) -> QuerySet[Survey]:
+def survey_list_published_for_engagement(*, engagement: Engagement) -> QuerySet[Survey]:
     """Published surveys of the engagement (those with a current version)."""
     return Survey.objects.filter(
         engagement=engagement, current_version__isnull=False
