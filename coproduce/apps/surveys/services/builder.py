@@ -206,7 +206,9 @@ def survey_publish(*, actor: User, survey: Survey) -> SurveyVersion:
     survey_check_can_manage(actor, survey)
     # Lock: two officers publishing together must not both make version n+1.
     survey = (
-        Survey.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer
+        # join to current_version, and only the survey row needs the lock.
+        Survey.objects.select_for_update(of=("self",))
         .select_related("current_version", "organisation")
         .get(pk=survey.pk)
     )

@@ -59,7 +59,9 @@ def submission_enter(
     if not can_manage_engagements(actor, survey.organisation):
         raise PermissionDenied
     survey = (
-        Survey.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer
+        # join to current_version, and only the survey row needs the lock.
+        Survey.objects.select_for_update(of=("self",))
         .select_related("engagement", "organisation", "current_version")
         .get(pk=survey.pk)
     )
