@@ -405,6 +405,17 @@ _CODED_SOURCES = frozenset(
 )
 
 
+# The .sav format limits labels in bytes (UTF-8), not characters; readstat
+# cuts longer ones at that byte count, which can split a Welsh letter.
+SPSS_VARIABLE_LABEL_BYTES = 256
+SPSS_VALUE_LABEL_BYTES = 120
+
+
+def _spss_truncate(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` UTF-8 bytes without splitting a character."""
+    return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+
+
 def export_sav(
     *, actor: User | AnonymousUser, survey: Survey, language: str = "en"
 ) -> bytes:
@@ -427,13 +438,16 @@ def export_sav(
         name = names[column.name]
         source = column.name if column.source == "fixed" else column.source
         label = column.label_cy if language.startswith("cy") else column.label_en
-        variable_labels[name] = label[:255] or column.name
+        variable_labels[name] = _spss_truncate(label, SPSS_VARIABLE_LABEL_BYTES) or (
+            column.name
+        )
         raw = [record[column.name] for record in records]
         if source in _CODED_SOURCES and column.values:
             codes = {value: float(i) for i, (value, _l) in enumerate(column.values, 1)}
             data[name] = [codes.get(v) if v else None for v in raw]
             value_labels[name] = {
-                codes[value]: text[:120] for value, text in column.values
+                codes[value]: _spss_truncate(text, SPSS_VALUE_LABEL_BYTES)
+                for value, text in column.values
             }
         elif source in _NUMERIC_SOURCES:
             data[name] = [float(v) if v is not None else None for v in raw]

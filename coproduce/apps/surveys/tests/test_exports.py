@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coproduce.apps.surveys.about_you import AgeBand
 from coproduce.apps.surveys.exports import (
+    _spss_truncate,
     export_csv_lines,
     export_records,
     export_sav,
@@ -135,7 +138,11 @@ def test_sav_round_trip_keeps_values_and_labels(organisation, analyst):
     assert list(frame.columns) == [names[c.name] for c in columns]
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     first_question = survey.current_version.definition["questions"][0]
-    assert labels[names[first_question["key"]]] == first_question["text"]["en"][:255]
+    label = labels[names[first_question["key"]]]
+    # Labels are cut at 256 bytes of UTF-8, never inside a character.
+    assert len(label.encode()) <= 256
+    assert first_question["text"]["en"].startswith(label)
+    assert len(label.encode()) > 256 - 4 or label == first_question["text"]["en"]
     assert (
         meta.variable_value_labels[names["age_band"]][
             list(dict(AgeBand.choices)).index(AgeBand.AGE_65_74) + 1
@@ -226,3 +233,13 @@ def test_xlsx_replaces_control_characters_it_cannot_hold(organisation, analyst):
     rows = list(workbook["responses"].iter_rows(values_only=True))
     column = list(rows[0]).index("short-text-q")
     assert rows[1][column] == "a\ufffdb\ufffdc"
+
+
+@given(text=st.text(), limit=st.integers(min_value=0, max_value=300))
+def test_spss_truncate_keeps_whole_characters_within_the_byte_limit(text, limit):
+    cut = _spss_truncate(text, limit)
+    assert len(cut.encode()) <= limit
+    assert text.startswith(cut)
+    # Nothing more could have fitted: the next character would pass the limit.
+    if cut != text:
+        assert len((cut + text[len(cut)]).encode()) > limit
