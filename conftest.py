@@ -11,6 +11,7 @@ from typing import cast
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -95,3 +96,12 @@ def client_for(db: None) -> Callable[[User | None], Client]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Start every test with an empty cache: rolled-back rows can reuse primary
+    keys, so a value cached by an earlier test could otherwise be read back."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -41,11 +41,16 @@ def _brute_force(survey: Survey, submissions: list[Submission]) -> dict[str, Any
     firsts: Counter[tuple[str, str]] = Counter(
         (a.question_key, a.item) for a in rows if a.item and a.value_number == 1
     )
+    ranks: dict[tuple[str, str], list[float]] = {}
+    for a in rows:
+        if a.item and a.value_number is not None:
+            ranks.setdefault((a.question_key, a.item), []).append(a.value_number)
     return {
         "answered": answered,
         "values": values,
         "numbers": numbers,
         "firsts": firsts,
+        "ranks": ranks,
     }
 
 
@@ -63,6 +68,10 @@ def _check(results: Any, expected: dict[str, Any], n_respondents: int) -> None:
                 assert row.n == expected["values"][(key, grid_row.value, row.value)]
         for ranking in question.ranking:
             assert ranking.n_first == expected["firsts"][(key, ranking.value)]
+            ranks = expected["ranks"].get((key, ranking.value), [])
+            assert ranking.n_ranked == len(ranks)
+            if ranks:
+                assert ranking.mean_rank == pytest.approx(statistics.mean(ranks))
         if question.kind == QuestionKind.NUMBER:
             numbers = expected["numbers"].get(key, [])
             assert question.number.n == len(numbers)
@@ -212,3 +221,57 @@ def test_the_area_and_version_filters_match_a_brute_force_count(organisation, an
     )
 
     _check(results, _brute_force(survey, in_ward), 14)
+
+
+def test_unfiltered_results_are_kept_until_the_responses_change(
+    organisation, analyst, django_assert_max_num_queries
+):
+    survey = survey_of(organisation)
+    submissions = add_responses(survey, 30, seed=8)
+    first = survey_results(actor=analyst, survey=survey, filters=ResultFilters())
+
+    # Unchanged responses: the kept summary, without counting the answers again.
+    with django_assert_max_num_queries(3):
+        again = survey_results(actor=analyst, survey=survey, filters=ResultFilters())
+    assert again == first
+
+    # A new response, a deleted one and a saved correction are counted at once.
+    submissions += add_responses(survey, 3, seed=9)
+    _check(
+        survey_results(actor=analyst, survey=survey, filters=ResultFilters()),
+        _brute_force(survey, submissions),
+        33,
+    )
+    submissions.pop().delete()
+    _check(
+        survey_results(actor=analyst, survey=survey, filters=ResultFilters()),
+        _brute_force(survey, submissions),
+        32,
+    )
+    corrected = submissions[0]
+    answer = corrected.answers.filter(item="").exclude(value_text="").first()
+    answer.value_text = "changed"
+    answer.save()
+    corrected.save()
+    _check(
+        survey_results(actor=analyst, survey=survey, filters=ResultFilters()),
+        _brute_force(survey, submissions),
+        32,
+    )
+
+
+def test_kept_results_are_per_language_and_version(organisation, analyst):
+    survey = survey_of(organisation)
+    add_responses(survey, 5, seed=10)
+    english = survey_results(actor=analyst, survey=survey, filters=ResultFilters())
+    welsh = survey_results(
+        actor=analyst, survey=survey, filters=ResultFilters(), language="cy"
+    )
+    assert [q.text for q in welsh.questions] != [q.text for q in english.questions]
+
+    question = survey.questions.get(kind=QuestionKind.SINGLE_CHOICE)
+    ChoiceFactory(question=question, value="newly-added", position=9)
+    survey_version_create(survey)
+    after = survey_results(actor=analyst, survey=survey, filters=ResultFilters())
+    counts = {q.key: q for q in after.questions}[question.key].counts
+    assert "newly-added" in [row.value for row in counts]
