@@ -1,0 +1,38 @@
+"""Who took part versus who lives there: the inclusion metrics (spec §1–6).
+
+Arrays and mappings in, frozen dataclasses out (`dataclasses.asdict` gives JSON).
+Bad input raises `coproduce.analytics.errors.InputError`, naming the category,
+row or column and the fix.
+"""
+
+from coproduce.analytics.representation.margins import (
+    DEFAULT_UNKNOWN_LABELS,
+    AlignedMargins,
+    align_margins,
+)
+from coproduce.analytics.representation.score import (
+    DEFAULT_CHARACTERISTICS,
+    CategoryComparison,
+    CharacteristicComparison,
+    MissingGroup,
+    RepresentationScore,
+    compare_characteristic,
+    missing_groups,
+    reading_for,
+    representation_score,
+)
+
+__all__ = [
+    "DEFAULT_CHARACTERISTICS",
+    "DEFAULT_UNKNOWN_LABELS",
+    "AlignedMargins",
+    "CategoryComparison",
+    "CharacteristicComparison",
+    "MissingGroup",
+    "RepresentationScore",
+    "align_margins",
+    "compare_characteristic",
+    "missing_groups",
+    "reading_for",
+    "representation_score",
+]
