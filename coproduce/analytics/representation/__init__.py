@@ -10,6 +10,14 @@ from coproduce.analytics.representation.margins import (
     AlignedMargins,
     align_margins,
 )
+from coproduce.analytics.representation.r_indicator import (
+    CategoryPartial,
+    RIndicatorResult,
+    VariablePartial,
+    r_indicator_from_invited_frame,
+    r_indicator_from_population_table,
+    r_indicator_from_weights,
+)
 from coproduce.analytics.representation.score import (
     DEFAULT_CHARACTERISTICS,
     CategoryComparison,
@@ -27,12 +35,18 @@ __all__ = [
     "DEFAULT_UNKNOWN_LABELS",
     "AlignedMargins",
     "CategoryComparison",
+    "CategoryPartial",
     "CharacteristicComparison",
     "MissingGroup",
+    "RIndicatorResult",
     "RepresentationScore",
+    "VariablePartial",
     "align_margins",
     "compare_characteristic",
     "missing_groups",
+    "r_indicator_from_invited_frame",
+    "r_indicator_from_population_table",
+    "r_indicator_from_weights",
     "reading_for",
     "representation_score",
 ]
