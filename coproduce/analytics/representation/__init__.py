@@ -5,6 +5,12 @@ Bad input raises `coproduce.analytics.errors.InputError`, naming the category,
 row or column and the fix.
 """
 
+from coproduce.analytics.representation.concentration import (
+    ConcentrationResult,
+    concentration,
+    gini,
+    top_share,
+)
 from coproduce.analytics.representation.margins import (
     DEFAULT_UNKNOWN_LABELS,
     AlignedMargins,
@@ -37,16 +43,20 @@ __all__ = [
     "CategoryComparison",
     "CategoryPartial",
     "CharacteristicComparison",
+    "ConcentrationResult",
     "MissingGroup",
     "RIndicatorResult",
     "RepresentationScore",
     "VariablePartial",
     "align_margins",
     "compare_characteristic",
+    "concentration",
+    "gini",
     "missing_groups",
     "r_indicator_from_invited_frame",
     "r_indicator_from_population_table",
     "r_indicator_from_weights",
     "reading_for",
     "representation_score",
+    "top_share",
 ]
