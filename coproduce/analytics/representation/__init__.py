@@ -11,6 +11,12 @@ from coproduce.analytics.representation.concentration import (
     gini,
     top_share,
 )
+from coproduce.analytics.representation.deprivation import (
+    DecileReach,
+    DecileTable,
+    DeprivationReachResult,
+    deprivation_reach,
+)
 from coproduce.analytics.representation.margins import (
     DEFAULT_UNKNOWN_LABELS,
     AlignedMargins,
@@ -54,6 +60,9 @@ __all__ = [
     "CharacteristicComparison",
     "ConcentrationResult",
     "Contribution",
+    "DecileReach",
+    "DecileTable",
+    "DeprivationReachResult",
     "EngagementUsualSuspects",
     "MissingGroup",
     "NewcomerResult",
@@ -64,6 +73,7 @@ __all__ = [
     "align_margins",
     "compare_characteristic",
     "concentration",
+    "deprivation_reach",
     "gini",
     "missing_groups",
     "newcomer_share",
