@@ -26,28 +26,26 @@ people), each standing for w_i residents (N = Σ w_i) with one propensity ρ_i:
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from statsmodels.genmod.families import Binomial  # type: ignore[import-untyped]
-from statsmodels.genmod.generalized_linear_model import (  # type: ignore[import-untyped]
-    GLM,
-)
 
 from coproduce.analytics.errors import InputError
-from coproduce.analytics.representation._validate import check_count
+from coproduce.analytics.representation._propensity import (
+    FloatArray,
+    Units,
+    check_cells,
+    check_totals,
+    checked_counts,
+    checked_flags,
+    encode,
+    fit_cells,
+)
 
 Basis = Literal["population table", "margin-based", "invited frame"]
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
-
-#: IRLS stops when the deviance changes by less than this (statsmodels' `tol`).
-GLM_TOLERANCE: Final = 1e-10
-GLM_MAX_ITERATIONS: Final = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,18 +95,6 @@ class RIndicatorResult:
     notices: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Units:
-    """Cells, participants or invited people: what the indicators are summed over."""
-
-    variables: tuple[str, ...]
-    labels: tuple[tuple[str, ...], ...]  # per variable, its categories
-    codes: tuple[IntArray, ...]  # per variable, each unit's category index
-    weights: FloatArray  # residents each unit stands for
-    participants: FloatArray  # participants each unit holds (observed)
-    propensities: FloatArray
-
-
 def r_indicator_from_population_table(
     covariates: Mapping[str, Sequence[str]],
     population_counts: Sequence[float] | FloatArray,
@@ -152,23 +138,12 @@ def r_indicator_from_population_table(
     (propensities estimated by a logistic model). Coproduce inclusion-metrics
     design, §3 route (a).
     """
-    variables, labels, codes = _encode(covariates)
-    big_n = _counts(population_counts, len(codes[0]), "residents", whole=False)
-    small_n = _counts(participant_counts, len(codes[0]), "participants", whole=True)
-    for row in np.flatnonzero((big_n == 0) & (small_n > 0)):
-        raise InputError(
-            f"Cell {row + 1} ({_cell_name(variables, labels, codes, int(row))}) has "
-            "participants but no residents. Check the table's area and age base.",
-            row=int(row) + 1,
-        )
-    for row in np.flatnonzero(small_n > big_n):
-        raise InputError(
-            f"Cell {row + 1} ({_cell_name(variables, labels, codes, int(row))}) has "
-            f"{small_n[row]:,.0f} participants but {big_n[row]:,.0f} residents. "
-            "Check the table's area and age base.",
-            row=int(row) + 1,
-        )
-    units = _fit(variables, labels, codes, big_n, small_n)
+    variables, labels, codes = encode(covariates)
+    n_rows = len(codes[0])
+    big_n = checked_counts(population_counts, n_rows, "residents", whole=False)
+    small_n = checked_counts(participant_counts, n_rows, "participants", whole=True)
+    check_cells(variables, labels, codes, big_n, small_n)
+    units = fit_cells(variables, labels, codes, big_n, small_n)
     return _indicators(units, basis="population table", has_conditional=True)
 
 
@@ -213,8 +188,8 @@ def r_indicator_from_invited_frame(
     and improving representativeness of response", Journal of Official
     Statistics 27(2): 231–253. Coproduce inclusion-metrics design, §3 route (c).
     """
-    variables, labels, codes = _encode(covariates)
-    flags = _flags(took_part, len(codes[0]))
+    variables, labels, codes = encode(covariates)
+    flags = checked_flags(took_part, len(codes[0]))
     if len(flags) < 2:
         raise InputError("Not enough people invited: the R-indicator needs at least 2.")
     patterns, inverse = np.unique(np.column_stack(codes), axis=0, return_inverse=True)
@@ -222,7 +197,7 @@ def r_indicator_from_invited_frame(
     big_n = np.bincount(inverse).astype(np.float64)
     small_n = np.asarray(np.bincount(inverse, weights=flags), dtype=np.float64)
     cell_codes = tuple(patterns[:, j].astype(np.intp) for j in range(len(variables)))
-    units = _fit(variables, labels, cell_codes, big_n, small_n)
+    units = fit_cells(variables, labels, cell_codes, big_n, small_n)
     return _indicators(units, basis="invited frame", has_conditional=True)
 
 
@@ -269,8 +244,10 @@ def r_indicator_from_weights(
     are known", Annals of Mathematical Statistics 11(4): 427–444 (raking).
     Coproduce inclusion-metrics design, §3 route (b).
     """
-    variables, labels, codes = _encode(covariates)
-    w = _counts(weights, len(codes[0]), "weight", whole=False, unit="Participant")
+    variables, labels, codes = encode(covariates)
+    w = checked_counts(
+        weights, len(codes[0]), "weight", whole=False, unit="Participant"
+    )
     for row in np.flatnonzero(w < 1):
         raise InputError(
             f"Participant {row + 1} has weight {w[row]:g}, below 1: nobody can "
@@ -279,8 +256,8 @@ def r_indicator_from_weights(
             row=int(row) + 1,
             column="weight",
         )
-    _check_totals(float(math.fsum(w)), float(len(w)))
-    units = _Units(
+    check_totals(float(math.fsum(w)), float(len(w)))
+    units = Units(
         variables=variables,
         labels=labels,
         codes=codes,
@@ -292,7 +269,7 @@ def r_indicator_from_weights(
 
 
 def _indicators(
-    units: _Units, *, basis: Basis, has_conditional: bool
+    units: Units, *, basis: Basis, has_conditional: bool
 ) -> RIndicatorResult:
     """R, CV and partial indicators from units' weights and propensities.
 
@@ -355,7 +332,7 @@ def _indicators(
 
 
 def _variable_partial(
-    units: _Units,
+    units: Units,
     j: int,
     big_n: float,
     mean: float,
@@ -415,7 +392,7 @@ def _variable_partial(
     )
 
 
-def _mean_within_other_cells(units: _Units, j: int) -> FloatArray:
+def _mean_within_other_cells(units: Units, j: int) -> FloatArray:
     """ρ̄_Z(i): weighted mean propensity in i's cell on every variable but j."""
     others = [codes for index, codes in enumerate(units.codes) if index != j]
     if not others:
@@ -431,159 +408,3 @@ def _mean_within_other_cells(units: _Units, j: int) -> FloatArray:
     )
     result: FloatArray = cell_mean[cell]
     return result
-
-
-def _fit(
-    variables: tuple[str, ...],
-    labels: tuple[tuple[str, ...], ...],
-    codes: tuple[IntArray, ...],
-    big_n: FloatArray,
-    small_n: FloatArray,
-) -> _Units:
-    """Fit the main-effects logit GLM on cells; drop cells without residents."""
-    _check_totals(float(math.fsum(big_n)), float(math.fsum(small_n)))
-    keep = big_n > 0
-    kept_codes = tuple(c[keep] for c in codes)
-    design = _design(kept_codes)
-    endog = np.column_stack([small_n[keep], big_n[keep] - small_n[keep]])
-    # A category nobody in took part sends its coefficient to −∞ (perfect
-    # separation); the fitted ρ tends to its limit 0, which is the right answer,
-    # so statsmodels' warnings about it are expected and silenced.
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        fitted = GLM(endog, design, family=Binomial()).fit(
-            maxiter=GLM_MAX_ITERATIONS, tol=GLM_TOLERANCE
-        )
-    rho = np.asarray(fitted.fittedvalues, dtype=np.float64)
-    if not np.all(np.isfinite(rho)):  # pragma: no cover - statsmodels failure
-        raise InputError("The participation model could not be fitted to this table.")
-    return _Units(
-        variables=variables,
-        labels=labels,
-        codes=kept_codes,
-        weights=big_n[keep],
-        participants=small_n[keep],
-        propensities=rho,
-    )
-
-
-def _check_totals(n_population: float, n_participants: float) -> None:
-    if n_population <= 1:
-        raise InputError(
-            f"The population totals {n_population:g}; the R-indicator needs more "
-            "than one resident. Check the table's area and age base."
-        )
-    if n_participants <= 0:
-        raise InputError("Nobody took part, so there is no participation to describe.")
-
-
-def _design(codes: tuple[IntArray, ...]) -> FloatArray:
-    """Intercept plus treatment dummies for each variable's observed categories."""
-    columns = [np.ones(len(codes[0]))]
-    for c in codes:
-        present = np.unique(c)
-        columns.extend((c == k).astype(np.float64) for k in present[1:])
-    return np.column_stack(columns)
-
-
-def _encode(
-    covariates: Mapping[str, Sequence[str]],
-) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[IntArray, ...]]:
-    """Variables, their categories (sorted, for row-order independence) and codes."""
-    if not covariates:
-        raise InputError("Choose at least one variable for the R-indicator.")
-    variables = tuple(covariates)
-    lengths = {len(values) for values in covariates.values()}
-    if len(lengths) != 1:
-        raise InputError(
-            "Every variable needs one label per row, but the columns have "
-            f"{', '.join(str(n) for n in sorted(lengths))} rows. Give them all "
-            "the same rows."
-        )
-    if lengths == {0}:
-        raise InputError("The table has no rows. Give at least two.")
-    all_labels = []
-    all_codes = []
-    for variable in variables:
-        values = list(covariates[variable])
-        for row, value in enumerate(values):
-            if not isinstance(value, str) or not value.strip():
-                raise InputError(
-                    f"Row {row + 1}, column '{variable}': the label is {value!r}. "
-                    "Give every row a category; put unknown answers in a category "
-                    "of their own or leave them out.",
-                    row=row + 1,
-                    column=variable,
-                )
-        categories = tuple(sorted(set(values)))
-        index = {label: k for k, label in enumerate(categories)}
-        all_labels.append(categories)
-        all_codes.append(np.array([index[v] for v in values], dtype=np.intp))
-    return variables, tuple(all_labels), tuple(all_codes)
-
-
-def _counts(
-    values: Sequence[float] | Sequence[int] | npt.NDArray[np.generic],
-    length: int,
-    what: str,
-    *,
-    whole: bool,
-    unit: str = "Cell",
-) -> FloatArray:
-    items = (
-        list(np.asarray(values, dtype=object).reshape(-1))
-        if np.ndim(values)
-        else [values]
-    )
-    if len(items) != length:
-        raise InputError(
-            f"There are {length} rows of labels but {len(items)} {what} figures. "
-            "Give one for each row."
-        )
-    return np.array(
-        [
-            check_count(
-                value, what=f"{unit} {row + 1}: the {what}", row=row + 1, whole=whole
-            )
-            for row, value in enumerate(items)
-        ],
-        dtype=np.float64,
-    )
-
-
-def _flags(
-    took_part: Sequence[bool | int] | npt.NDArray[np.bool_] | npt.NDArray[np.int_],
-    length: int,
-) -> FloatArray:
-    items = list(np.asarray(took_part, dtype=object).reshape(-1))
-    if len(items) != length:
-        raise InputError(
-            f"There are {length} people invited but {len(items)} taking-part flags. "
-            "Give one for each person."
-        )
-    flags = []
-    for row, value in enumerate(items):
-        if isinstance(value, bool | np.bool_):
-            flags.append(float(bool(value)))
-        elif isinstance(value, int | np.integer) and int(value) in (0, 1):
-            flags.append(float(value))
-        else:
-            raise InputError(
-                f"Row {row + 1}: the taking-part flag is {value!r}. Use 1 for took "
-                "part and 0 for did not.",
-                row=row + 1,
-                column="took_part",
-            )
-    return np.array(flags, dtype=np.float64)
-
-
-def _cell_name(
-    variables: tuple[str, ...],
-    labels: tuple[tuple[str, ...], ...],
-    codes: tuple[IntArray, ...],
-    row: int,
-) -> str:
-    return ", ".join(
-        f"{variable} '{labels[j][codes[j][row]]}'"
-        for j, variable in enumerate(variables)
-    )
