@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import weightipy
 
+from coproduce.analytics.errors import InputError
 from coproduce.analytics.weighting import RakingWeighter, rake_reference
 from coproduce.analytics.weighting.tests.synthetic import codes_and_targets, engagement
 from coproduce.analytics.weighting.weightipy_engine import weightipy_rake
@@ -139,5 +140,5 @@ def test_weightipy_weights_that_miss_after_all_sweeps_are_an_error(monkeypatch):
     monkeypatch.setattr(
         "coproduce.analytics.weighting.raking.weightipy_rake", spends_every_sweep
     )
-    with pytest.raises(Exception, match="did not converge in 100 sweeps"):
+    with pytest.raises(InputError, match="did not converge in 100 sweeps"):
         RakingWeighter(cap_factor=None).fit(participants, margins)
