@@ -287,26 +287,39 @@ def run_load(start_path: str, bare_path: str, users: int, duration_s: int) -> in
         @task
         def answer_survey(self) -> None:
             self.client.cookies.clear()  # a new resident each time
-            response = self.client.get(start_path, name="start page")
-            url = response.url or urljoin(HOST, start_path)
+            url = urljoin(HOST, start_path)
+            request: dict[str, object] = {"method": "GET", "name": "start page"}
             for _step in range(max_steps):
-                if "govuk-panel--confirmation" in response.text:
-                    acknowledged["count"] += 1
-                    return
-                form = _form(response.text)
-                if form is None:
-                    response.failure("no form and no confirmation")  # type: ignore[attr-defined]
-                    return
+                # catch_response: a page with neither a form nor the
+                # confirmation panel is a failure too, with what it was.
+                with self.client.request(
+                    url=url, catch_response=True, **request
+                ) as response:
+                    url = response.url or url
+                    if response.status_code == 0:  # no response at all
+                        response.failure(f"no response: {response.error!r}")
+                        return
+                    if response.status_code >= 400:
+                        response.failure(f"HTTP {response.status_code}")
+                        return
+                    if "govuk-panel--confirmation" in response.text:
+                        acknowledged["count"] += 1
+                        return
+                    form = _form(response.text)
+                    if form is None:
+                        response.failure(
+                            f"HTTP {response.status_code} page with no form and "
+                            "no confirmation"
+                        )
+                        return
                 target = urljoin(url, form.action) if form.action else url
-                response = self.client.post(
-                    target,
-                    data=form.fields,
-                    headers={"Referer": url},
-                    name="survey page (POST)",
-                )
-                url = response.url or target
-                if response.status_code >= 400:
-                    return
+                request = {
+                    "method": "POST",
+                    "data": form.fields,
+                    "headers": {"Referer": url},
+                    "name": "survey page (POST)",
+                }
+                url = target
             raise RuntimeError("survey not finished after 20 pages")
 
     class BareVisitor(HttpUser):
@@ -339,8 +352,11 @@ def run_load(start_path: str, bare_path: str, users: int, duration_s: int) -> in
             f"95th {total.get_response_time_percentile(0.95):.0f} ms, "
             f"99th {total.get_response_time_percentile(0.99):.0f} ms"
         )
-        for name, error in stats.errors.items():  # type: ignore[attr-defined]
-            print(f"   error {name}: {error.occurrences}×")
+        for error in stats.errors.values():  # type: ignore[attr-defined]
+            print(
+                f"   error {error.method} {error.name}: {error.error} "
+                f"({error.occurrences}×)"
+            )
         return float(rps)
 
     survey_rps = report("Answering the survey", survey_stats, duration_s)
@@ -399,6 +415,10 @@ def main() -> int:
             "8",
             "--worker-class",
             "gthread",
+            # As `coproduce serve` does: with gunicorn's 2 s default, requests
+            # sent as it closes an idle connection were lost under load.
+            "--keep-alive",
+            "75",
             "--log-level",
             "warning",
         ],

@@ -7,10 +7,10 @@ so callers never see a `ZeroDivisionError` or a NumPy warning for bad input.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterable
 
 from coproduce.analytics.errors import InputError
+from coproduce.analytics.labels import label_key
 
 #: How many labels an error message lists before it says "and N more".
 MAX_LABELS_IN_MESSAGE = 30
@@ -20,9 +20,10 @@ def normalise_label(label: str) -> str:
     """Return `label` in the form used to match categories.
 
     Labels are put in Unicode NFC (so a Welsh "ŵ" typed as "w" plus a combining
-    circumflex matches the precomposed letter), case-folded and trimmed.
+    circumflex matches the precomposed letter), case-folded and trimmed: the
+    same rule as weighting uses (`coproduce.analytics.labels.label_key`).
     """
-    return unicodedata.normalize("NFC", label).casefold().strip()
+    return label_key(label) or ""
 
 
 def quoted_list(labels: Iterable[str]) -> str:

@@ -4,6 +4,7 @@ Spec: inclusion metrics §7 (raking, trimming, design effect) and §8 (bad input
 Pure library: arrays and mappings in, frozen results out; never imports Django.
 """
 
+from coproduce.analytics.labels import label_key
 from coproduce.analytics.weighting.design_effect import (
     DesignEffectResult,
     WeightedShareResult,
@@ -12,7 +13,6 @@ from coproduce.analytics.weighting.design_effect import (
     weighted_share,
 )
 from coproduce.analytics.weighting.inputs import UNKNOWN_CELL
-from coproduce.analytics.weighting.labels import label_key
 from coproduce.analytics.weighting.raking import RakingResult, RakingWeighter
 from coproduce.analytics.weighting.reference import rake_reference
 from coproduce.analytics.weighting.trimming import trim_weights

@@ -16,7 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from coproduce.analytics.errors import InputError
-from coproduce.analytics.weighting.labels import encode_labels, label_key
+from coproduce.analytics.labels import label_key
+from coproduce.analytics.weighting.labels import encode_labels
 
 MarginUnit = Literal["count", "share", "percent"]
 Participants = Mapping[str, Sequence[Any] | npt.NDArray[Any]]
