@@ -190,14 +190,22 @@ def weighted_share(
     )
 
 
-def _weights(weights: npt.ArrayLike) -> npt.NDArray[np.float64]:
+def checked_weights(
+    weights: npt.ArrayLike, *, needed_for: str
+) -> npt.NDArray[np.float64]:
+    """`weights` as a float array: at least two, none negative or NaN.
+
+    `needed_for` completes "Not enough participants: … needs at least 2
+    weights." (e.g. "a design effect"). Zero weights are allowed; whether all
+    of them may be zero is the caller's rule.
+    """
     try:
         array = np.asarray(weights, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise InputError("Weights must be numbers, one per participant.") from exc
     if array.ndim != 1 or array.size < 2:
         raise InputError(
-            "Not enough participants: a design effect needs at least 2 weights."
+            f"Not enough participants: {needed_for} needs at least 2 weights."
         )
     bad = np.flatnonzero(~np.isfinite(array) | (array < 0))
     if bad.size:
@@ -207,6 +215,11 @@ def _weights(weights: npt.ArrayLike) -> npt.NDArray[np.float64]:
             "Weights must be zero or more.",
             row=row,
         )
+    return array
+
+
+def _weights(weights: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    array = checked_weights(weights, needed_for="a design effect")
     if not array.sum() > 0:
         raise InputError("The weights are all zero, so nothing is weighted.")
     return array

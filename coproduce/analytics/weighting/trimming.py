@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coproduce.analytics.errors import InputError
+from coproduce.analytics.weighting.design_effect import checked_weights
 from coproduce.analytics.weighting.ipf import (
     CodeArray,
     FloatArray,
@@ -54,17 +55,7 @@ def trim_weights(weights: npt.ArrayLike, cap_factor: float = 3.0) -> FloatArray:
     sampling weights". Proceedings of the Survey Research Methods Section,
     American Statistical Association: 225–230.
     """
-    array = np.asarray(weights, dtype=np.float64)
-    if array.ndim != 1 or array.size < 2:
-        raise InputError("Not enough participants: trimming needs at least 2 weights.")
-    bad = np.flatnonzero(~np.isfinite(array) | (array < 0))
-    if bad.size:
-        row = int(bad[0])
-        raise InputError(
-            f"Row {row}: the weight {array[row]} is negative or not a number. "
-            "Weights must be zero or more.",
-            row=row,
-        )
+    array = checked_weights(weights, needed_for="trimming")
     total = float(array.sum())
     if total <= 0:
         raise InputError("The weights total zero, so they cannot be trimmed.")
