@@ -12,6 +12,7 @@ reported, each naming its row and column. See docs/population-profiles.md.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -70,8 +71,13 @@ def _normalise_name(text: str) -> str:
     return "_".join(_normalise_label(text).replace("-", " ").split())
 
 
+@functools.cache
 def _english_labels(characteristic: str) -> dict[str, str]:
-    """Normalised category value and English label → category value, without PNTS."""
+    """Normalised category value and English label → category value, without PNTS.
+
+    Cached: English labels never change at run time, and a file may have
+    200,000 rows.
+    """
     lookup: dict[str, str] = {}
     with translation.override("en"):
         for value, label in ABOUT_YOU_FIELDS[characteristic].choices:
@@ -352,6 +358,8 @@ def _read(file: IO[bytes], filename: str, problems: _Problems) -> Iterator[list[
         raise PopulationProfileError(
             _("The selected file must be a CSV or XLSX file."), field="file"
         )
+    if hasattr(file, "seek"):
+        file.seek(0)  # a form may have read the upload already
     content = file.read(max_import_bytes() + 1)
 
     def on_formula(number: int, column: str, coordinate: str) -> None:
