@@ -21,3 +21,9 @@ class LastAdministratorError(StateConflictError):
 
 class InvitationError(DomainError):
     code = "invitation_invalid"
+
+
+class PopulationProfileError(DomainError):
+    """A population profile cannot be saved as it is; messages name the place."""
+
+    code = "population_profile_invalid"

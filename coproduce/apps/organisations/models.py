@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
+
 if TYPE_CHECKING:
     from modeltranslation.manager import MultilingualManager
 
@@ -285,3 +287,83 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+# The "about you" characteristics a population profile may hold: the same keys
+# surveys store on each submission, so margins and participants line up.
+POPULATION_CHARACTERISTIC_CHOICES = [(name, name) for name in ABOUT_YOU_FIELDS]
+
+
+class PopulationProfile(models.Model):
+    """Who lives in an organisation's areas: census margins for one age base.
+
+    The counts are in PopulationMargin rows, one per area, characteristic and
+    category. Inclusion analytics compare participants against them.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="population_profiles"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(
+        _("source"), max_length=200, help_text=_("For example, Census 2021.")
+    )
+    age_base = models.CharField(
+        _("age base"),
+        max_length=50,
+        help_text=_("Who the counts include, for example 16+."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("population profile")
+        verbose_name_plural = _("population profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "name"),
+                name="population_profile_name_unique_in_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PopulationMargin(models.Model):
+    """How many residents of one area fall in one category of one characteristic."""
+
+    profile = models.ForeignKey(
+        PopulationProfile, on_delete=models.CASCADE, related_name="margins"
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="population_margins"
+    )
+    characteristic = models.CharField(
+        _("characteristic"), max_length=30, choices=POPULATION_CHARACTERISTIC_CHOICES
+    )
+    # A category value from surveys.about_you (for example "16_24" or "white").
+    category = models.CharField(_("category"), max_length=30)
+    count = models.PositiveBigIntegerField(_("count"))
+
+    class Meta:
+        ordering = ("profile", "area", "characteristic", "category")
+        verbose_name = _("population margin")
+        verbose_name_plural = _("population margins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("profile", "area", "characteristic", "category"),
+                name="population_margin_unique_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.code} {self.characteristic}={self.category}: {self.count}"

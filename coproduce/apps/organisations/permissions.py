@@ -59,3 +59,20 @@ def can_view_organisation_dashboard(
 def can_view_areas(user: User | AnonymousUser, organisation: Organisation) -> bool:
     """Every member needs the area list (engagements, panels and analyses use it)."""
     return is_member(user, organisation)
+
+
+POPULATION_ROLES = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
+
+
+def can_manage_population_profiles(
+    user: User | AnonymousUser, organisation: Organisation
+) -> bool:
+    """Import and delete census margins: administrators and analysts."""
+    return role_in(user, organisation) in POPULATION_ROLES
+
+
+def can_view_population_profiles(
+    user: User | AnonymousUser, organisation: Organisation
+) -> bool:
+    """Every member reads the margins that inclusion reports compare against."""
+    return is_member(user, organisation)

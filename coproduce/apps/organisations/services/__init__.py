@@ -20,6 +20,11 @@ from coproduce.apps.organisations.services.organisations import (
     organisation_create,
     organisation_update,
 )
+from coproduce.apps.organisations.services.population import (
+    population_category_match,
+    population_profile_delete,
+    population_profile_import,
+)
 
 __all__ = [
     "area_create",
@@ -36,4 +41,7 @@ __all__ = [
     "membership_remove_all_for_deleted_account",
     "organisation_create",
     "organisation_update",
+    "population_category_match",
+    "population_profile_delete",
+    "population_profile_import",
 ]

@@ -11,6 +11,8 @@ from coproduce.apps.organisations.models import (
     Invitation,
     Membership,
     Organisation,
+    PopulationMargin,
+    PopulationProfile,
     Role,
 )
 from coproduce.testing.text import hostile_strings
@@ -60,3 +62,26 @@ class InvitationFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"invitee.{n}@example.org")
     role = Role.ENGAGEMENT_OFFICER
     invited_by = factory.SubFactory(UserFactory)
+
+
+class PopulationProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = PopulationProfile
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Iterator(_NAMES)
+    source = "Census 2021"
+    age_base = "16+"
+
+
+class PopulationMarginFactory(DjangoModelFactory):
+    class Meta:
+        model = PopulationMargin
+
+    profile = factory.SubFactory(PopulationProfileFactory)
+    area = factory.SubFactory(
+        AreaFactory, organisation=factory.SelfAttribute("..profile.organisation")
+    )
+    characteristic = "sex"
+    category = "female"
+    count = 100

@@ -10,17 +10,12 @@ changes nothing else.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -29,6 +24,12 @@ from django.utils.translation import gettext as _
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.audit.services import audit_event_create
+from coproduce.apps.core.tabular import (
+    TabularFileError,
+    file_kind,
+    max_import_bytes,
+    read_table,
+)
 from coproduce.apps.engagements.permissions import can_manage_engagements
 from coproduce.apps.organisations.models import Area
 from coproduce.apps.organisations.selectors import area_for_postcode
@@ -55,11 +56,9 @@ from coproduce.apps.surveys.models import (
     Survey,
     SurveyImport,
 )
-from coproduce.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 # The longest answer (long text) is 10,000 characters; no cell needs more.
 MAX_CELL_CHARACTERS = 10_000
@@ -73,25 +72,10 @@ IMPORT_CHANNELS = (
 )
 
 
-class SurveyImportError(DomainError):
+class SurveyImportError(TabularFileError):
     """The file cannot be imported as it is; the message says why and what to do."""
 
     code = "import_invalid"
-
-
-def max_import_bytes() -> int:
-    return int(
-        getattr(settings, "COPRODUCE_MAX_IMPORT_BYTES", DEFAULT_MAX_IMPORT_BYTES)
-    )
-
-
-def _file_kind(filename: str) -> str:
-    lowered = filename.lower()
-    if lowered.endswith(".csv"):
-        return "csv"
-    if lowered.endswith(".xlsx"):
-        return "xlsx"
-    return ""
 
 
 @transaction.atomic
@@ -116,7 +100,7 @@ def survey_import_create(
             _("Publish the survey before importing responses to it.")
         )
     filename = uploaded_file.name or ""
-    if not _file_kind(filename):
+    if not file_kind(filename):
         raise SurveyImportError(
             _("The selected file must be a CSV or XLSX file."), field="file"
         )
@@ -169,116 +153,31 @@ class _Problems:
             self.items.append({"row": row, "column": column, "message": message})
 
 
-def _read_csv(content: bytes) -> Iterator[list[str]]:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content[:4096]:
-        raise SurveyImportError(
-            _(
-                "The file is saved as UTF-16 or is not a text file. In your "
-                "spreadsheet choose 'Save as' and 'CSV UTF-8', then upload it again."
-            )
-        )
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = content[: exc.start].count(b"\n") + 1
-        raise SurveyImportError(
-            _(
-                "The file is not saved as UTF-8 (a character on line %(line)s "
-                "cannot be read). In your spreadsheet choose 'Save as' and "
-                "'CSV UTF-8', then upload it again."
-            )
-            % {"line": line}
-        ) from None
-    # The file size is already limited; let long cells through so the check
-    # below can name their row and column.
-    csv.field_size_limit(max(max_import_bytes(), 131072))
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""))
-    except csv.Error as exc:
-        raise SurveyImportError(
-            _("The file is not a readable CSV file: %(error)s") % {"error": exc}
-        ) from None
-
-
-def _xlsx_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == time(0) else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(content: bytes, problems: _Problems) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if not content.startswith(b"PK\x03\x04"):
-        raise SurveyImportError(
-            _(
-                "The file is not a real XLSX workbook. Save it from your "
-                "spreadsheet as 'Excel Workbook (.xlsx)' or 'CSV UTF-8'."
-            )
-        )
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        sheet = (
-            workbook["responses"]
-            if "responses" in workbook.sheetnames
-            else workbook.worksheets[0]
-        )
-        header: list[str] = []
-        for number, row in enumerate(sheet.iter_rows(), start=1):
-            values = []
-            for index, cell in enumerate(row):
-                if getattr(cell, "data_type", None) == "f":
-                    coordinate = getattr(cell, "coordinate", "?")
-                    column = header[index] if index < len(header) else coordinate
-                    problems.add(
-                        number,
-                        column,
-                        _problem(
-                            number,
-                            column,
-                            _(
-                                "cell %(cell)s contains a formula. Type the value "
-                                "itself instead of a formula."
-                            )
-                            % {"cell": coordinate},
-                        ),
-                    )
-                    values.append("")
-                else:
-                    values.append(_xlsx_text(cell.value))
-            if number == 1:
-                header = [value.strip() for value in values]
-            yield values
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, OSError):
-        raise SurveyImportError(
-            _(
-                "The file is not a real XLSX workbook. Save it from your "
-                "spreadsheet as 'Excel Workbook (.xlsx)' or 'CSV UTF-8'."
-            )
-        ) from None
-
-
 def _rows(survey_import: SurveyImport, problems: _Problems) -> Iterator[list[str]]:
     with survey_import.file.open("rb") as handle:
         content = handle.read(max_import_bytes() + 1)
-    if len(content) > max_import_bytes():
-        raise SurveyImportError(_("The file is too big to import."))
-    if not content.strip():
-        raise SurveyImportError(_("The file is empty."))
-    if _file_kind(survey_import.original_filename) == "xlsx":
-        return _read_xlsx(content, problems)
-    return _read_csv(content)
+
+    def on_formula(number: int, column: str, coordinate: str) -> None:
+        problems.add(
+            number,
+            column,
+            _problem(
+                number,
+                column,
+                _(
+                    "cell %(cell)s contains a formula. Type the value "
+                    "itself instead of a formula."
+                )
+                % {"cell": coordinate},
+            ),
+        )
+
+    return read_table(
+        content,
+        filename=survey_import.original_filename,
+        on_formula=on_formula,
+        sheet_name="responses",
+    )
 
 
 # --- checking rows ----------------------------------------------------------------
@@ -533,7 +432,7 @@ def survey_import_run(*, survey_import_id: int) -> SurveyImport:
             _finish(survey_import, SurveyImport.Status.REJECTED, problems)
         else:
             _save_rows(survey_import, parsed, problems)
-    except SurveyImportError as exc:
+    except TabularFileError as exc:
         problems.add(None, "", " ".join(exc.messages))
         _finish(survey_import, SurveyImport.Status.REJECTED, problems)
     except Exception as exc:
