@@ -19,8 +19,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 from django.db import transaction
 
-from coproduce.apps.organisations.models import Area
-from coproduce.apps.surveys.about_you import (
+from coproduce.apps.core.about_you import (
     PREFER_NOT_TO_SAY,
     AgeBand,
     Disability,
@@ -29,6 +28,7 @@ from coproduce.apps.surveys.about_you import (
     Sex,
     WelshAbility,
 )
+from coproduce.apps.organisations.models import Area
 from coproduce.apps.surveys.answers import answer_validate
 from coproduce.apps.surveys.definition import QuestionDefinition
 from coproduce.apps.surveys.models import (

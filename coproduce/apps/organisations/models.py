@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 
 if TYPE_CHECKING:
     from modeltranslation.manager import MultilingualManager
@@ -350,7 +350,7 @@ class PopulationMargin(models.Model):
     characteristic = models.CharField(
         _("characteristic"), max_length=30, choices=POPULATION_CHARACTERISTIC_CHOICES
     )
-    # A category value from surveys.about_you (for example "16_24" or "white").
+    # A category value from core.about_you (for example "16_24" or "white").
     category = models.CharField(_("category"), max_length=30)
     count = models.PositiveBigIntegerField(_("count"))
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from coproduce.apps.accounts.models import User
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.organisations.models import (
     Area,
     Invitation,
@@ -25,7 +26,6 @@ from coproduce.apps.organisations.permissions import (
     can_view_areas,
     can_view_population_profiles,
 )
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
 
 
 def organisation_get(*, slug: str) -> Organisation:

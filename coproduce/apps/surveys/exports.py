@@ -28,8 +28,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from coproduce.apps.accounts.models import User
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.engagements.permissions import can_export_responses
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.surveys.definition import QuestionDefinition, localised
 from coproduce.apps.surveys.models import Answer, QuestionKind, Submission, Survey
 from coproduce.apps.surveys.selectors.results import (

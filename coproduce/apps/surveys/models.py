@@ -20,9 +20,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.apps.engagements.models import Engagement
-from coproduce.apps.organisations.models import Area, Organisation
-from coproduce.apps.surveys.about_you import (
+from coproduce.apps.core.about_you import (
     AgeBand,
     Disability,
     Ethnicity,
@@ -30,6 +28,8 @@ from coproduce.apps.surveys.about_you import (
     Sex,
     WelshAbility,
 )
+from coproduce.apps.engagements.models import Engagement
+from coproduce.apps.organisations.models import Area, Organisation
 
 if TYPE_CHECKING:
     from modeltranslation.manager import MultilingualManager

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from coproduce.apps.core.about_you import AgeBand
 from coproduce.apps.engagements.models import Engagement, EngagementResponse
 from coproduce.apps.organisations.models import Organisation
-from coproduce.apps.surveys.about_you import AgeBand
 from coproduce.apps.surveys.models import Answer, Submission
 from coproduce.demo.builder import DEMO_ORGANISATION_SLUG, demo_build
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.audit.services import audit_event_create
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, PREFER_NOT_TO_SAY
 from coproduce.apps.core.tabular import (
     TabularFileError,
     file_kind,
@@ -41,7 +42,6 @@ from coproduce.apps.organisations.models import (
     PopulationProfile,
 )
 from coproduce.apps.organisations.permissions import can_manage_population_profiles
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS, PREFER_NOT_TO_SAY
 
 MAX_PROBLEMS = 50
 # Every LSOA of a large county × every category of six characteristics fits.

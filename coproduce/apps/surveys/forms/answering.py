@@ -15,7 +15,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.surveys.definition import QuestionDefinition
 from coproduce.apps.surveys.models import QuestionKind, Submission
 from coproduce.apps.surveys.services.entry import ENTRY_CHANNELS

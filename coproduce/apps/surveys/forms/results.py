@@ -7,8 +7,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.organisations.models import Area
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.surveys.exports import ABOUT_YOU_LABELS
 from coproduce.apps.surveys.models import AnswerTag, Submission, SurveyImport
 from coproduce.apps.surveys.selectors.results import ResultFilters

@@ -25,12 +25,12 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from coproduce.apps.accounts.models import User
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.engagements.permissions import (
     can_export_responses,
     can_view_results,
 )
 from coproduce.apps.organisations.models import Area, Organisation
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.surveys.definition import (
     OptionDefinition,
     QuestionDefinition,

@@ -36,8 +36,8 @@ from django.utils.translation import gettext as _
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.audit.services import audit_event_create
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.engagements.models import Engagement
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.surveys.definition import (
     SurveyDefinition,
 )

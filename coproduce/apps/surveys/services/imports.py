@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.audit.services import audit_event_create
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.core.tabular import (
     TabularFileError,
     file_kind,
@@ -33,7 +34,6 @@ from coproduce.apps.core.tabular import (
 from coproduce.apps.engagements.permissions import can_manage_engagements
 from coproduce.apps.organisations.models import Area
 from coproduce.apps.organisations.selectors import area_for_postcode
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.surveys.answers import (
     AnswerError,
     AnswerValue,

@@ -11,8 +11,8 @@ from collections.abc import Collection, Mapping, Sequence
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.organisations.selectors import area_for_postcode
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.surveys.answers import (
     AnswerError,
     AnswerValue,

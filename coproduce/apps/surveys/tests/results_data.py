@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from coproduce.apps.surveys.about_you import AgeBand, Sex
+from coproduce.apps.core.about_you import AgeBand, Sex
 from coproduce.apps.surveys.answers import answer_validate
 from coproduce.apps.surveys.models import Answer, QuestionKind, Submission, Survey
 from coproduce.apps.surveys.tests.factories import SubmissionFactory

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coproduce.apps.surveys.about_you import AgeBand
+from coproduce.apps.core.about_you import AgeBand
 from coproduce.apps.surveys.exports import (
     _spss_truncate,
     export_csv_lines,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from coproduce.apps.surveys.about_you import AgeBand
+from coproduce.apps.core.about_you import AgeBand
 from coproduce.apps.surveys.models import Answer, QuestionKind, Submission, Survey
 from coproduce.apps.surveys.selectors.results import (
     ResultFilters,

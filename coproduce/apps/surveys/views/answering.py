@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.core.forms import form_add_domain_error
 from coproduce.apps.organisations.selectors import organisation_get
-from coproduce.apps.surveys.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.surveys.definition import (
     QuestionDefinition,
     SurveyDefinition,
