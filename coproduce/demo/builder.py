@@ -27,6 +27,7 @@ from coproduce.demo.engagements import (
     DEMO_SURVEY_RESPONSES,
     demo_engagements_build,
 )
+from coproduce.demo.population import demo_population_build
 
 DEMO_ORGANISATION_SLUG = "cwm-afon"
 # Shown on the terminal by `make demo`; the demo is for a laptop, never production.
@@ -161,6 +162,11 @@ def demo_build(
                     level=Area.Level.SMALL_AREA,
                     parent=ward,
                 )
+        demo_population_build(
+            organisation=organisation,
+            analyst=users[f"analyst@{DEMO_EMAIL_DOMAIN}"],
+            seed=seed,
+        )
         demo_engagements_build(
             organisation=organisation,
             users={

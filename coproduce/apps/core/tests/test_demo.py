@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from coproduce.apps.core.about_you import AgeBand
 from coproduce.apps.engagements.models import Engagement, EngagementResponse
-from coproduce.apps.organisations.models import Organisation
+from coproduce.apps.organisations.models import (
+    Area,
+    Organisation,
+    PopulationMargin,
+    PopulationProfile,
+)
 from coproduce.apps.surveys.models import Answer, Submission
 from coproduce.demo.builder import DEMO_ORGANISATION_SLUG, demo_build
 
@@ -77,3 +82,32 @@ def test_a_second_run_changes_nothing() -> None:
     first = _snapshot()
     demo_build(seed=7, n_survey_responses=40)
     assert _snapshot() == first
+
+
+def test_the_demo_has_a_population_profile_for_every_small_area() -> None:
+    demo_build(seed=3, n_survey_responses=N_RESPONSES)
+    organisation = Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG)
+    profile = PopulationProfile.objects.get(organisation=organisation)
+    small_areas = set(
+        Area.objects.filter(
+            organisation=organisation, level=Area.Level.SMALL_AREA
+        ).values_list("pk", flat=True)
+    )
+    margins = PopulationMargin.objects.filter(profile=profile)
+    assert set(margins.values_list("area_id", flat=True)) == small_areas
+    # Within each area every characteristic counts the same residents.
+    for area_id in small_areas:
+        totals: dict[str, int] = {}
+        for characteristic, count in margins.filter(area_id=area_id).values_list(
+            "characteristic", "count"
+        ):
+            totals[characteristic] = totals.get(characteristic, 0) + count
+        assert len(set(totals.values())) == 1, totals
+        assert set(totals) == {
+            "age_band",
+            "sex",
+            "gender_identity",
+            "ethnicity",
+            "disability",
+            "welsh_ability",
+        }
