@@ -476,6 +476,7 @@ class SurveyImport(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -64,6 +65,9 @@ MAX_ROWS = 50_000
 MAX_CELL_CHARACTERS = 10_000
 MAX_PROBLEMS = 50
 _PROGRESS_EVERY = 500
+# An import still running after this long has lost its worker: the largest
+# allowed file takes a few minutes.
+STALLED_AFTER = timedelta(hours=1)
 IMPORT_CHANNELS = (
     Submission.Channel.PAPER,
     Submission.Channel.PHONE,
@@ -421,8 +425,10 @@ def survey_import_run(*, survey_import_id: int) -> SurveyImport:
     ).get(pk=survey_import_id)
     if survey_import.status != SurveyImport.Status.QUEUED:
         return survey_import
+    survey_imports_fail_stalled()
     survey_import.status = SurveyImport.Status.RUNNING
-    survey_import.save(update_fields=["status"])
+    survey_import.started_at = timezone.now()
+    survey_import.save(update_fields=["status", "started_at"])
     problems = _Problems()
     try:
         parsed = _check_file(survey_import, problems)
@@ -444,6 +450,36 @@ def survey_import_run(*, survey_import_id: int) -> SurveyImport:
         survey_import.n_rows_imported = 0
         _finish(survey_import, SurveyImport.Status.FAILED, problems)
     return survey_import
+
+
+def survey_imports_fail_stalled(*, now: datetime | None = None) -> int:
+    """Mark imports still running after STALLED_AFTER as failed; return how many.
+
+    An import runs in one worker; if that worker dies (a deploy, the machine
+    restarting) its import would read "Checking and importing" for ever. Its
+    rows were saved in a transaction that never committed, so nothing was
+    imported and FAILED is the truth. Runs before every import starts and from
+    the `fail_stalled_imports` command (cron).
+    """
+    now = now or timezone.now()
+    stalled = SurveyImport.objects.filter(
+        status=SurveyImport.Status.RUNNING, started_at__lt=now - STALLED_AFTER
+    )
+    n_failed = 0
+    for survey_import in stalled:
+        logger.warning("Survey import %s stalled; marking it failed", survey_import.pk)
+        survey_import.status = SurveyImport.Status.FAILED
+        survey_import.error = _(
+            "The import stopped before it finished, so nothing was imported. "
+            "Upload the file again."
+        )
+        survey_import.n_rows_imported = 0
+        survey_import.finished_at = now
+        survey_import.save(
+            update_fields=["status", "error", "n_rows_imported", "finished_at"]
+        )
+        n_failed += 1
+    return n_failed
 
 
 def _check_file(survey_import: SurveyImport, problems: _Problems) -> list[_ParsedRow]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
 
 from coproduce.apps.audit.models import AuditEvent
 from coproduce.apps.organisations.models import PostcodeArea
@@ -18,9 +21,11 @@ from coproduce.apps.organisations.tests.factories import AreaFactory
 from coproduce.apps.surveys.exports import export_csv_lines, import_columns
 from coproduce.apps.surveys.models import Answer, Submission, SurveyImport
 from coproduce.apps.surveys.services.imports import (
+    STALLED_AFTER,
     SurveyImportError,
     survey_import_create,
     survey_import_run,
+    survey_imports_fail_stalled,
 )
 from coproduce.apps.surveys.tests.results_data import add_responses, survey_of
 from coproduce.testing.text import hostile_strings
@@ -461,3 +466,62 @@ def test_area_for_postcode_takes_the_longest_prefix(organisation, other_organisa
     assert (
         area_for_postcode(organisation=other_organisation, postcode="CF10 1AA") is None
     )
+
+
+def test_an_import_whose_worker_died_is_marked_failed_after_an_hour(
+    survey, officer, django_capture_on_commit_callbacks
+):
+    """A RUNNING import older than STALLED_AFTER ends FAILED; a recent one is left."""
+    with django_capture_on_commit_callbacks(execute=False):
+        stalled, recent = (
+            survey_import_create(
+                actor=officer,
+                survey=survey,
+                uploaded_file=SimpleUploadedFile(
+                    "responses.csv", _csv(survey, [_good_row()])
+                ),
+                channel=Submission.Channel.PAPER,
+                mode=SurveyImport.Mode.ALL_OR_NOTHING,
+            )
+            for _ in range(2)
+        )
+    now = timezone.now()
+    SurveyImport.objects.filter(pk=stalled.pk).update(
+        status=SurveyImport.Status.RUNNING,
+        started_at=now - STALLED_AFTER - timedelta(minutes=1),
+    )
+    SurveyImport.objects.filter(pk=recent.pk).update(
+        status=SurveyImport.Status.RUNNING, started_at=now - timedelta(minutes=5)
+    )
+
+    assert survey_imports_fail_stalled(now=now) == 1
+
+    stalled.refresh_from_db()
+    recent.refresh_from_db()
+    assert stalled.status == SurveyImport.Status.FAILED
+    assert "nothing was imported" in stalled.error
+    assert stalled.finished_at == now
+    assert recent.status == SurveyImport.Status.RUNNING
+    assert not Submission.objects.filter(survey=survey).exists()
+    # Running it again changes nothing.
+    assert survey_imports_fail_stalled(now=now) == 0
+
+
+def test_the_command_reports_how_many_imports_it_failed(survey, officer):
+    out = io.StringIO()
+    call_command("fail_stalled_imports", stdout=out)
+    assert out.getvalue().strip() == "Marked 0 stalled import(s) as failed."
+
+
+def test_a_running_import_records_when_it_started(
+    survey, officer, django_capture_on_commit_callbacks
+):
+    survey_import = _run(
+        survey,
+        officer,
+        _csv(survey, [_good_row()]),
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert survey_import.status == SurveyImport.Status.COMPLETED
+    assert survey_import.started_at is not None
+    assert survey_import.started_at <= survey_import.finished_at
