@@ -14,6 +14,7 @@ urlpatterns = i18n_patterns(
     path("", include("coproduce.apps.engagements.urls")),
     path("", include("coproduce.apps.surveys.urls")),
     path("", include("coproduce.apps.surveys.urls_results")),
+    path("", include("coproduce.apps.inclusion.urls")),
     path("support-admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -85,3 +85,13 @@ ABOUT_YOU_FIELDS: dict[str, type[models.TextChoices]] = {
     "disability": Disability,
     "welsh_ability": WelshAbility,
 }
+
+# Short names of the characteristics, for column labels and report headings.
+ABOUT_YOU_LABELS = {
+    "age_band": _("Age"),
+    "sex": _("Sex"),
+    "gender_identity": _("Gender identity"),
+    "ethnicity": _("Ethnic group"),
+    "disability": _("Disability"),
+    "welsh_ability": _("Welsh language"),
+}

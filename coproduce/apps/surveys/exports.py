@@ -25,10 +25,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import translation
-from django.utils.translation import gettext_lazy
 
 from coproduce.apps.accounts.models import User
-from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, ABOUT_YOU_LABELS
 from coproduce.apps.engagements.permissions import can_export_responses
 from coproduce.apps.surveys.definition import QuestionDefinition, localised
 from coproduce.apps.surveys.models import Answer, QuestionKind, Submission, Survey
@@ -110,16 +109,6 @@ def question_columns(question: QuestionDefinition) -> list[Column]:
             values=options,
         )
     ]
-
-
-ABOUT_YOU_LABELS = {
-    "age_band": gettext_lazy("Age"),
-    "sex": gettext_lazy("Sex"),
-    "gender_identity": gettext_lazy("Gender identity"),
-    "ethnicity": gettext_lazy("Ethnic group"),
-    "disability": gettext_lazy("Disability"),
-    "welsh_ability": gettext_lazy("Welsh language"),
-}
 
 
 def about_you_columns() -> list[Column]:

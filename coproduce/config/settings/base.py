@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "coproduce.apps.audit",
     "coproduce.apps.engagements",
     "coproduce.apps.surveys",
+    "coproduce.apps.inclusion",
 ]
 
 MIDDLEWARE = [

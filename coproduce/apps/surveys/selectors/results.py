@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
+from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.engagements.permissions import (
     can_export_responses,
     can_view_results,
@@ -734,3 +735,30 @@ def survey_import_get(*, survey: Survey, pk: int) -> SurveyImport:
     return get_object_or_404(
         SurveyImport.objects.select_related("version"), survey=survey, pk=pk
     )
+
+
+def about_you_counts_for_engagement(
+    *, actor: User | AnonymousUser, engagement: Engagement
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """How the engagement's respondents answered each "about you" question.
+
+    Returns the number of submitted responses across the engagement's surveys
+    and, per about-you field, {answer value: responses}; "" counts those not
+    asked or who left it blank, PREFER_NOT_TO_SAY those who declined. One
+    query per field. Raises PermissionDenied for people who may not see
+    results.
+    """
+    if not can_view_results(actor, engagement.organisation):
+        raise PermissionDenied
+    submissions = Submission.objects.filter(
+        survey__engagement=engagement, status=Submission.Status.SUBMITTED
+    ).order_by()
+    counts = {
+        name: {
+            row[name]: row["n"]
+            for row in submissions.values(name).annotate(n=Count("pk"))
+        }
+        for name in ABOUT_YOU_FIELDS
+    }
+    n_responses = sum(counts[next(iter(ABOUT_YOU_FIELDS))].values())
+    return n_responses, counts

@@ -1,0 +1,214 @@
+"""Reads for inclusion: who took part in an engagement against who lives there.
+
+Respondents' "about you" answers (from surveys) are compared with a population
+profile's margins for the engagement's areas (from organisations) by the pure
+`coproduce.analytics.representation` functions. Nothing is stored yet: the
+page computes it on request (a few GROUP BY queries and arithmetic on a few
+dozen categories).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.analytics.errors import InputError
+from coproduce.analytics.representation import (
+    AlignedMargins,
+    align_margins,
+    compare_characteristic,
+    representation_score,
+)
+from coproduce.apps.accounts.models import User
+from coproduce.apps.core.about_you import (
+    ABOUT_YOU_FIELDS,
+    ABOUT_YOU_LABELS,
+    PREFER_NOT_TO_SAY,
+)
+from coproduce.apps.engagements.models import Engagement
+from coproduce.apps.engagements.permissions import can_view_results
+from coproduce.apps.organisations.models import PopulationProfile
+from coproduce.apps.organisations.selectors import population_margins
+from coproduce.apps.surveys.selectors.results import about_you_counts_for_engagement
+
+READINGS: dict[str, Promise] = {
+    "under-represented": _("Under-represented"),
+    "in proportion": _("In proportion"),
+    "over-represented": _("Over-represented"),
+    "none here": _("No residents in this group"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRow:
+    value: str
+    label: str
+    n_participants: int
+    participant_pct: float
+    population_pct: float
+    difference_points: float
+    reading: str
+    is_under_represented: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CharacteristicRows:
+    name: str  # the about-you field, e.g. "age_band"
+    label: str
+    n_participants: int  # with a known answer
+    n_unknown: int  # not asked, left blank or "prefer not to say"
+    coverage_pct: float
+    is_coverage_low: bool
+    is_small_sample: bool
+    dissimilarity_pct: float | None
+    rows: tuple[CategoryRow, ...]
+    problem: str  # why this characteristic could not be compared, if it could not
+
+
+@dataclass(frozen=True, slots=True)
+class WhoTookPart:
+    n_responses: int
+    profile: PopulationProfile | None
+    characteristics: tuple[CharacteristicRows, ...]
+    # 0–100 (100 = respondents mirror the residents), over the compared ones.
+    score: float | None
+
+
+def engagement_who_took_part(
+    *,
+    actor: User | AnonymousUser,
+    engagement: Engagement,
+    profile: PopulationProfile | None,
+) -> WhoTookPart:
+    """Respondents against residents for every about-you characteristic.
+
+    Residents are the profile's margins for the engagement's areas (the whole
+    organisation when it has none). A characteristic that cannot be compared
+    (no margin, or answers the profile has no residents for, such as under-16s
+    against a 16+ profile) is kept with the reason, never an error page.
+    Raises PermissionDenied for people who may not see results.
+    """
+    if not can_view_results(actor, engagement.organisation):
+        raise PermissionDenied
+    n_responses, counts = about_you_counts_for_engagement(
+        actor=actor, engagement=engagement
+    )
+    if profile is None:
+        return WhoTookPart(n_responses, None, (), None)
+    area_ids = [area.pk for area in engagement.areas.all()] or None
+    aligned: list[AlignedMargins] = []
+    characteristics = []
+    for name, choices in ABOUT_YOU_FIELDS.items():
+        answers = counts[name]
+        residents = population_margins(
+            profile=profile, characteristic=name, area_ids=area_ids
+        )
+        rows_or_problem = _compare(name, choices, answers, residents)
+        if isinstance(rows_or_problem, tuple):
+            rows, aligned_one = rows_or_problem
+            aligned.append(aligned_one)
+            characteristics.append(rows)
+        else:
+            characteristics.append(rows_or_problem)
+    score = None
+    if aligned:
+        try:
+            score = representation_score(
+                aligned, characteristics=[a.characteristic for a in aligned]
+            ).score
+        except InputError:
+            score = None
+    return WhoTookPart(n_responses, profile, tuple(characteristics), score)
+
+
+def _compare(
+    name: str,
+    choices: type,
+    answers: dict[str, int],
+    residents: dict[str, int],
+) -> tuple[CharacteristicRows, AlignedMargins] | CharacteristicRows:
+    label = str(ABOUT_YOU_LABELS[name])
+    n_unknown = answers.get("", 0) + answers.get(PREFER_NOT_TO_SAY, 0)
+    known = {
+        value: n for value, n in answers.items() if value not in ("", PREFER_NOT_TO_SAY)
+    }
+
+    def problem(message: str) -> CharacteristicRows:
+        return CharacteristicRows(
+            name=name,
+            label=label,
+            n_participants=sum(known.values()),
+            n_unknown=n_unknown,
+            coverage_pct=0.0,
+            is_coverage_low=False,
+            is_small_sample=False,
+            dissimilarity_pct=None,
+            rows=(),
+            problem=message,
+        )
+
+    if not residents or not sum(residents.values()):
+        return problem(str(_("The population profile has no figures for this.")))
+    if not known:
+        return problem(str(_("Nobody answered this question.")))
+    try:
+        aligned = align_margins(
+            name,
+            {**known, "": n_unknown},
+            {value: float(n) for value, n in residents.items()},
+        )
+        comparison = compare_characteristic(aligned)
+    except InputError as exc:
+        category = exc.category or ""
+        shown = _choice_label(choices, category) if category else ""
+        return problem(
+            str(
+                _(
+                    "Could not compare: respondents answered “%(category)s”, which "
+                    "the population profile has no residents for. Check the "
+                    "profile's age base and areas."
+                )
+            )
+            % {"category": shown}
+            if shown
+            else exc.message
+        )
+    rows = tuple(
+        CategoryRow(
+            value=category.label,
+            label=_choice_label(choices, category.label),
+            n_participants=category.n_participants,
+            participant_pct=category.participant_share * 100,
+            population_pct=category.population_share * 100,
+            difference_points=category.difference_points,
+            reading=str(READINGS[category.reading]),
+            is_under_represented=category.reading == "under-represented",
+        )
+        for category in comparison.categories
+    )
+    return (
+        CharacteristicRows(
+            name=name,
+            label=label,
+            n_participants=comparison.n_participants,
+            n_unknown=comparison.n_unknown,
+            coverage_pct=comparison.coverage_share * 100,
+            is_coverage_low=comparison.is_coverage_low,
+            is_small_sample=comparison.is_small_sample,
+            dissimilarity_pct=comparison.dissimilarity * 100,
+            rows=rows,
+            problem="",
+        ),
+        aligned,
+    )
+
+
+def _choice_label(choices: type, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
