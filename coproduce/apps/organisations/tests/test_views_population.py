@@ -318,3 +318,20 @@ def test_the_pages_are_in_welsh_at_cy(organisation, analyst, profile, client_for
     assert listing.status_code == 200
     assert "Proffiliau poblogaeth" in page_text(listing)
     assert "Preswylwyr" in page_text(detail)
+
+
+@pytest.mark.django_db
+def test_the_list_does_not_query_per_profile(
+    organisation, analyst, client_for, django_assert_max_num_queries
+):
+    for _ in range(5):
+        PopulationMarginFactory(
+            profile=PopulationProfileFactory(organisation=organisation)
+        )
+    client = client_for(analyst)
+    client.get(_url("list", organisation))  # warm the session and MFA caches
+
+    with django_assert_max_num_queries(9):
+        response = client.get(_url("list", organisation))
+
+    assert response.status_code == 200
