@@ -100,3 +100,55 @@ class RoleForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose a role.")},
     )
+
+
+class PopulationProfileForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("For example, Census 2021, residents aged 16 and over."),
+        error_messages={"required": _("Enter a name for the population profile.")},
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        help_text=_("For example, Census 2021."),
+        error_messages={"required": _("Enter where the counts come from.")},
+    )
+    age_base = forms.CharField(
+        label=_("Age base"),
+        max_length=50,
+        help_text=_("Who the counts include, for example 16+."),
+        error_messages={"required": _("Enter who the counts include.")},
+    )
+    notes = forms.CharField(
+        label=_("Notes (optional)"), required=False, widget=forms.Textarea
+    )
+    file = forms.FileField(
+        label=_("Upload a file"),
+        help_text=_(
+            "A CSV (UTF-8) or XLSX file with the columns area_code, "
+            "characteristic, category and count."
+        ),
+        error_messages={
+            "required": _("Select a CSV or XLSX file."),
+            "empty": _("The selected file is empty."),
+            "invalid": _("Select a CSV or XLSX file."),
+        },
+    )
+
+
+class PopulationAreaForm(forms.Form):
+    """Which area's margins the detail page shows: a GET form, empty for all."""
+
+    area = forms.ModelChoiceField(
+        label=_("Show residents of"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("The whole organisation"),
+    )
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area_field = cast("forms.ModelChoiceField[Area]", self.fields["area"])
+        area_field.queryset = areas

@@ -13,6 +13,26 @@ urlpatterns = [
     path(f"{_org}areas/new/", views.area_create_view, name="area-create"),
     path(f"{_org}areas/<int:pk>/", views.area_update_view, name="area-update"),
     path(f"{_org}areas/<int:pk>/delete/", views.area_delete_view, name="area-delete"),
+    path(
+        f"{_org}population/",
+        views.population_profile_list_view,
+        name="population-profile-list",
+    ),
+    path(
+        f"{_org}population/new/",
+        views.population_profile_create_view,
+        name="population-profile-create",
+    ),
+    path(
+        f"{_org}population/<int:pk>/",
+        views.population_profile_detail_view,
+        name="population-profile-detail",
+    ),
+    path(
+        f"{_org}population/<int:pk>/delete/",
+        views.population_profile_delete_view,
+        name="population-profile-delete",
+    ),
     path(f"{_org}members/", views.member_list_view, name="member-list"),
     path(f"{_org}members/invite/", views.member_invite_view, name="member-invite"),
     path(

@@ -26,6 +26,7 @@ from coproduce.apps.organisations.forms import (
 from coproduce.apps.organisations.permissions import (
     can_manage_organisation,
     can_view_organisation_dashboard,
+    can_view_population_profiles,
 )
 from coproduce.errors import DomainError
 
@@ -44,6 +45,9 @@ def organisation_dashboard_view(
             "organisation": organisation,
             "summary": selectors.organisation_summary(organisation=organisation),
             "can_manage": can_manage_organisation(request.user, organisation),
+            "can_view_population_profiles": can_view_population_profiles(
+                request.user, organisation
+            ),
             "engagement_figures": engagement_dashboard_figures(
                 organisation=organisation
             ),

@@ -1,0 +1,202 @@
+"""Population profile pages: list, upload (import), detail with margins, delete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from coproduce.apps.accounts.http import AuthenticatedHttpRequest
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
+from coproduce.apps.core.forms import form_add_domain_error
+from coproduce.apps.core.tabular import max_import_bytes
+from coproduce.apps.organisations import selectors, services
+from coproduce.apps.organisations.forms import PopulationAreaForm, PopulationProfileForm
+from coproduce.apps.organisations.permissions import can_manage_population_profiles
+from coproduce.errors import DomainError
+
+CHARACTERISTIC_LABELS = {
+    "age_band": gettext_lazy("Age"),
+    "sex": gettext_lazy("Sex"),
+    "gender_identity": gettext_lazy("Gender identity"),
+    "ethnicity": gettext_lazy("Ethnic group"),
+    "disability": gettext_lazy("Disability"),
+    "welsh_ability": gettext_lazy("Welsh language skills"),
+}
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    label: str
+    residents: int
+    share_pct: float
+
+
+@dataclass(frozen=True)
+class CharacteristicTable:
+    characteristic: str
+    label: str
+    rows: tuple[CategoryRow, ...]
+    total: int
+
+
+def _tables(
+    margins_by_characteristic: dict[str, dict[str, int]],
+) -> list[CharacteristicTable]:
+    tables = []
+    for characteristic, margins in margins_by_characteristic.items():
+        if not margins:
+            continue
+        choices = ABOUT_YOU_FIELDS[characteristic]
+        labels = {str(value): str(label) for value, label in choices.choices}
+        total = sum(margins.values())
+        tables.append(
+            CharacteristicTable(
+                characteristic=characteristic,
+                label=str(CHARACTERISTIC_LABELS.get(characteristic, characteristic)),
+                rows=tuple(
+                    CategoryRow(
+                        label=labels.get(category, category),
+                        residents=count,
+                        share_pct=100 * count / total if total else 0.0,
+                    )
+                    for category, count in margins.items()
+                ),
+                total=total,
+            )
+        )
+    return tables
+
+
+@login_required
+def population_profile_list_view(
+    request: AuthenticatedHttpRequest, org_slug: str
+) -> HttpResponse:
+    organisation = selectors.organisation_get(slug=org_slug)
+    profiles = selectors.population_profile_list(
+        actor=request.user, organisation=organisation
+    )
+    return render(
+        request,
+        "organisations/population_profile_list.html",
+        {
+            "organisation": organisation,
+            "profiles": profiles,
+            "can_manage": can_manage_population_profiles(request.user, organisation),
+        },
+    )
+
+
+@login_required
+def population_profile_create_view(
+    request: AuthenticatedHttpRequest, org_slug: str
+) -> HttpResponse:
+    organisation = selectors.organisation_get(slug=org_slug)
+    if not can_manage_population_profiles(request.user, organisation):
+        raise PermissionDenied
+    form = PopulationProfileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.population_profile_import(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except (DomainError, ValidationError) as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Population profile %(name)s imported.") % {"name": profile.name},
+            )
+            return redirect(
+                "organisations:population-profile-detail",
+                org_slug=organisation.slug,
+                pk=profile.pk,
+            )
+    return render(
+        request,
+        "organisations/population_profile_form.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            # Browsers never keep a chosen file when a page is shown again.
+            "choose_file_again": request.method == "POST" and bool(form.errors),
+            "max_megabytes": max_import_bytes() // (1024 * 1024),
+        },
+    )
+
+
+@login_required
+def population_profile_detail_view(
+    request: AuthenticatedHttpRequest, org_slug: str, pk: int
+) -> HttpResponse:
+    organisation = selectors.organisation_get(slug=org_slug)
+    profile = selectors.population_profile_get(
+        actor=request.user, organisation=organisation, pk=pk
+    )
+    area_form = PopulationAreaForm(
+        request.GET or None,
+        areas=selectors.area_list(actor=request.user, organisation=organisation),
+    )
+    area = area_form.cleaned_data["area"] if area_form.is_valid() else None
+    area_ids = [area.pk] if area is not None else None
+    tables = _tables(
+        {
+            characteristic: selectors.population_margins(
+                profile=profile, characteristic=characteristic, area_ids=area_ids
+            )
+            for characteristic in ABOUT_YOU_FIELDS
+        }
+    )
+    return render(
+        request,
+        "organisations/population_profile_detail.html",
+        {
+            "organisation": organisation,
+            "profile": profile,
+            "area_form": area_form,
+            "area": area,
+            "tables": tables,
+            "can_manage": can_manage_population_profiles(request.user, organisation),
+        },
+    )
+
+
+@login_required
+def population_profile_delete_view(
+    request: AuthenticatedHttpRequest, org_slug: str, pk: int
+) -> HttpResponse:
+    organisation = selectors.organisation_get(slug=org_slug)
+    profile = selectors.population_profile_get(
+        actor=request.user, organisation=organisation, pk=pk
+    )
+    if not can_manage_population_profiles(request.user, organisation):
+        raise PermissionDenied
+    error_messages: list[str] = []
+    if request.method == "POST":
+        try:
+            services.population_profile_delete(actor=request.user, profile=profile)
+        except (DomainError, ValidationError) as exc:
+            error_messages = exc.messages
+        else:
+            messages.success(
+                request,
+                _("Population profile %(name)s deleted.") % {"name": profile.name},
+            )
+            return redirect(
+                "organisations:population-profile-list", org_slug=organisation.slug
+            )
+    return render(
+        request,
+        "organisations/population_profile_confirm_delete.html",
+        {
+            "organisation": organisation,
+            "profile": profile,
+            "error_messages": error_messages,
+        },
+    )
