@@ -133,8 +133,8 @@ def gini(contributions: Sequence[float] | npt.NDArray[np.generic]) -> float:
 
     Notes
     -----
-    G = 2·Σ_i i·x_(i) / (n·Σx) − (n + 1)/n, x_(i) ascending and i from 1, which
-    equals Σ_iΣ_j |x_i − x_j| / (2n²x̄).
+    G = 2·Σ_i i·x_(i) / (n·Σx) − (n + 1)/n = Σ_i (2i − n − 1)·x_(i) / (n·Σx),
+    x_(i) ascending and i from 1, which equals Σ_iΣ_j |x_i − x_j| / (2n²x̄).
 
     References
     ----------
@@ -148,8 +148,12 @@ def gini(contributions: Sequence[float] | npt.NDArray[np.generic]) -> float:
         raise InputError("Not enough participants: the Gini needs at least two.")
     if total <= 0:
         raise InputError("All contributions are zero, so the Gini is undefined.")
-    ranks = np.arange(1, n + 1, dtype=np.float64)
-    return float(2.0 * math.fsum(ranks * ascending) / (n * total) - (n + 1) / n)
+    # Σ_i (2i − n − 1)·x_(i) is the same sum regrouped. Its weights cancel in
+    # pairs, so equal contributions give exactly 0, and the sum cannot go
+    # below 0 by rounding (the subtraction form gave −1e-17 for equal values).
+    weights = 2.0 * np.arange(1, n + 1, dtype=np.float64) - (n + 1)
+    g = math.fsum(weights * ascending) / (n * total)
+    return min(max(g, 0.0), 1.0)
 
 
 def top_share(
