@@ -21,9 +21,11 @@ from coproduce.apps.organisations.services.organisations import (
     organisation_update,
 )
 from coproduce.apps.organisations.services.population import (
-    population_category_match,
     population_profile_delete,
     population_profile_import,
+)
+from coproduce.apps.organisations.services.population_file import (
+    population_category_match,
 )
 
 __all__ = [
