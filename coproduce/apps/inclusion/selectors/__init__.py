@@ -1,0 +1,15 @@
+"""Reads for inclusion, one module per page or figure family."""
+
+from coproduce.apps.inclusion.selectors.who_took_part import (
+    CategoryRow,
+    CharacteristicRows,
+    WhoTookPart,
+    engagement_who_took_part,
+)
+
+__all__ = [
+    "CategoryRow",
+    "CharacteristicRows",
+    "WhoTookPart",
+    "engagement_who_took_part",
+]
