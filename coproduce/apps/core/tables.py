@@ -96,8 +96,20 @@ class Table:
                 )
 
     @property
+    def cells_with_columns(
+        self,
+    ) -> tuple[tuple[tuple[Cell, TableColumn], ...], ...]:
+        """Each row's cells paired with their column, for templates."""
+        return tuple(tuple(zip(row, self.columns, strict=True)) for row in self.rows)
+
+    @property
     def has_hidden(self) -> bool:
         return any(cell is HIDDEN for row in self.rows for cell in row)
+
+
+def _file_header(column: TableColumn) -> str:
+    # Pages show "30.0%"; files hold the number, so the header says the unit.
+    return f"{column.label} (%)" if column.kind == "percent" else column.label
 
 
 def _file_text(cell: Cell, kind: ColumnKind) -> str:
@@ -106,8 +118,8 @@ def _file_text(cell: Cell, kind: ColumnKind) -> str:
     if isinstance(cell, _Hidden):
         return HIDDEN_MARK
     if isinstance(cell, float):
-        # Percentages and shares to one decimal place, other numbers to four.
-        return f"{cell:.1f}" if kind == "percent" else f"{cell:.4g}"
+        # As the page shows them: percentages to 1 decimal place, others to 2.
+        return f"{cell:.1f}" if kind == "percent" else f"{cell:.2f}"
     return formula_guard(str(cell))
 
 
@@ -115,7 +127,7 @@ def table_csv(table: Table) -> str:
     """The table as CSV text: a header row, the rows, then any notes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([formula_guard(column.label) for column in table.columns])
+    writer.writerow([formula_guard(_file_header(column)) for column in table.columns])
     for row in table.rows:
         writer.writerow(
             [
@@ -168,7 +180,7 @@ def tables_xlsx(tables: Sequence[Table]) -> bytes:
         sheet.append([_xlsx_cell(table.title)])
         sheet["A1"].font = Font(bold=True)
         sheet.append([])
-        sheet.append([_xlsx_cell(column.label) for column in table.columns])
+        sheet.append([_xlsx_cell(_file_header(column)) for column in table.columns])
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for row in table.rows:

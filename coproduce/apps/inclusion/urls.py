@@ -10,4 +10,10 @@ urlpatterns = [
         views.engagement_who_took_part_view,
         name="engagement-who-took-part",
     ),
+    path(
+        "orgs/<slug:org_slug>/engagements/<slug:slug>/who-took-part/"
+        "download.<str:file_format>",
+        views.engagement_who_took_part_download_view,
+        name="engagement-who-took-part-download",
+    ),
 ]

@@ -26,7 +26,7 @@ from coproduce.testing.text import hostile_strings
 COLUMNS = (
     TableColumn("group", "Group"),
     TableColumn("n", "Respondents", "count"),
-    TableColumn("share", "Share (%)", "percent"),
+    TableColumn("share", "Share", "percent"),
 )
 
 

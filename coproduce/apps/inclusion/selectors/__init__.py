@@ -5,6 +5,8 @@ from coproduce.apps.inclusion.selectors.who_took_part import (
     CharacteristicRows,
     WhoTookPart,
     engagement_who_took_part,
+    hidden_note,
+    who_took_part_tables,
 )
 
 __all__ = [
@@ -12,4 +14,6 @@ __all__ = [
     "CharacteristicRows",
     "WhoTookPart",
     "engagement_who_took_part",
+    "hidden_note",
+    "who_took_part_tables",
 ]
