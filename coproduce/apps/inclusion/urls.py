@@ -17,3 +17,30 @@ urlpatterns = [
         name="engagement-who-took-part-download",
     ),
 ]
+
+# Snapshots and the organisation's inclusion dashboard (views/snapshots.py,
+# views/dashboard.py).
+from coproduce.apps.inclusion.views import dashboard, snapshots  # noqa: E402
+
+urlpatterns += [
+    path(
+        "orgs/<slug:org_slug>/inclusion/",
+        dashboard.organisation_inclusion_view,
+        name="organisation-inclusion",
+    ),
+    path(
+        "orgs/<slug:org_slug>/engagements/<slug:slug>/inclusion/",
+        snapshots.engagement_snapshot_list_view,
+        name="engagement-snapshots",
+    ),
+    path(
+        "orgs/<slug:org_slug>/engagements/<slug:slug>/inclusion/recalculate/",
+        snapshots.engagement_snapshot_request_view,
+        name="engagement-snapshot-request",
+    ),
+    path(
+        "orgs/<slug:org_slug>/engagements/<slug:slug>/inclusion/<int:pk>/",
+        snapshots.engagement_snapshot_detail_view,
+        name="engagement-snapshot-detail",
+    ),
+]

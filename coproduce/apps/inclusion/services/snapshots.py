@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 Status = InclusionSnapshot.Status
 # The scheduled refresh looks at open engagements and those closed this recently.
 REFRESH_CLOSED_WITHIN = timedelta(days=30)
+# A snapshot takes seconds; one still queued or running after this lost its worker.
+STALLED_AFTER = timedelta(hours=1)
 SNAPSHOT_ENGAGEMENT_STATUSES = (
     Engagement.Status.OPEN,
     Engagement.Status.CLOSED,
@@ -86,6 +88,30 @@ def default_profile_for(*, engagement: Engagement) -> PopulationProfile | None:
         if found is not None:
             return found
     return profiles.order_by("-created_at", "-pk").first()
+
+
+def inclusion_snapshots_fail_stalled(
+    *, engagement: Engagement | None = None, now: datetime | None = None
+) -> int:
+    """Mark snapshots queued or running for over an hour as failed; return how many.
+
+    Their worker died (a deploy, a restart) and nothing was stored; without this
+    the engagement would read "Calculating" for ever and refuse a new request.
+    """
+    now = now or timezone.now()
+    stalled = InclusionSnapshot.objects.filter(
+        status__in=(Status.QUEUED, Status.RUNNING), created_at__lt=now - STALLED_AFTER
+    )
+    if engagement is not None:
+        stalled = stalled.filter(engagement=engagement)
+    return stalled.update(
+        status=Status.FAILED,
+        finished_at=now,
+        error=_(
+            "The calculation stopped before it finished, so nothing changed. "
+            "Select “Recalculate” to try again."
+        ),
+    )
 
 
 def _queue(
@@ -145,6 +171,7 @@ def inclusion_snapshot_request(
         )
     if profile is not None and profile.organisation_id != organisation.pk:
         raise InclusionSnapshotError(_("Choose one of your organisation's profiles."))
+    inclusion_snapshots_fail_stalled(engagement=engagement)
     if InclusionSnapshot.objects.filter(
         engagement=engagement, status__in=(Status.QUEUED, Status.RUNNING)
     ).exists():
@@ -273,6 +300,7 @@ def inclusion_snapshots_refresh(
     worker. Loads each organisation's contributions once.
     """
     now = now or timezone.now()
+    inclusion_snapshots_fail_stalled(now=now)
     organisations = (
         [organisation]
         if organisation is not None

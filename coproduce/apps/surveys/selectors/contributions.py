@@ -55,6 +55,7 @@ def submission_contributions_for_organisation(
             submitted_at=submitted_at,
         )
         for engagement_id, user_id, contact_email, submitted_at in rows
+        if submitted_at is not None  # filtered above; this tells the type checker
     ]
 
 
