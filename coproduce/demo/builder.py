@@ -15,6 +15,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.organisations.models import Area, Organisation, Role
@@ -27,6 +28,7 @@ from coproduce.demo.engagements import (
     DEMO_SURVEY_RESPONSES,
     demo_engagements_build,
 )
+from coproduce.demo.inclusion import demo_inclusion_build
 from coproduce.demo.population import demo_population_build
 
 DEMO_ORGANISATION_SLUG = "cwm-afon"
@@ -176,6 +178,12 @@ def demo_build(
             },
             seed=seed,
             n_survey_responses=n_survey_responses,
+        )
+        demo_inclusion_build(
+            organisation=organisation,
+            officer=users[f"officer@{DEMO_EMAIL_DOMAIN}"],
+            seed=seed,
+            now=timezone.now(),
         )
     return [
         (

@@ -5,6 +5,8 @@ from coproduce.apps.inclusion.services.snapshots import (
     default_profile_for,
     inclusion_snapshot_compute,
     inclusion_snapshot_request,
+    inclusion_snapshots_compute_now,
+    inclusion_snapshots_fail_stalled,
     inclusion_snapshots_refresh,
 )
 
@@ -13,5 +15,7 @@ __all__ = [
     "default_profile_for",
     "inclusion_snapshot_compute",
     "inclusion_snapshot_request",
+    "inclusion_snapshots_compute_now",
+    "inclusion_snapshots_fail_stalled",
     "inclusion_snapshots_refresh",
 ]

@@ -119,6 +119,7 @@ def _queue(
     actor: User | None,
     engagement: Engagement,
     profile: PopulationProfile | None,
+    enqueue: bool = True,
 ) -> InclusionSnapshot:
     snapshot = InclusionSnapshot(
         organisation=engagement.organisation,
@@ -138,11 +139,12 @@ def _queue(
             "profile": profile.pk if profile is not None else None,
         },
     )
-    from coproduce.apps.inclusion.tasks import inclusion_snapshot_compute_task
+    if enqueue:
+        from coproduce.apps.inclusion.tasks import inclusion_snapshot_compute_task
 
-    transaction.on_commit(
-        partial(inclusion_snapshot_compute_task.enqueue, snapshot_id=snapshot.pk)
-    )
+        transaction.on_commit(
+            partial(inclusion_snapshot_compute_task.enqueue, snapshot_id=snapshot.pk)
+        )
     return snapshot
 
 
@@ -348,3 +350,33 @@ def inclusion_snapshots_refresh(
                     _queue(actor=None, engagement=engagement, profile=profile)
                 )
     return queued
+
+
+def inclusion_snapshots_compute_now(
+    *, organisation: Organisation
+) -> list[InclusionSnapshot]:
+    """Snapshot every opened engagement of the organisation here and now, no task.
+
+    For the demo loader and set-up scripts, which need figures before any
+    worker runs. Recorded as scheduled (no person) and audited; each is
+    computed as `inclusion_snapshot_compute` would, sharing one load of the
+    organisation's contributions.
+    """
+    loaded = contributions_for_organisation(organisation=organisation)
+    done = []
+    for engagement in (
+        Engagement.objects.filter(
+            organisation=organisation, status__in=SNAPSHOT_ENGAGEMENT_STATUSES
+        )
+        .select_related("organisation")
+        .order_by("pk")
+    ):
+        with transaction.atomic():
+            snapshot = _queue(
+                actor=None,
+                engagement=engagement,
+                profile=default_profile_for(engagement=engagement),
+                enqueue=False,
+            )
+        done.append(inclusion_snapshot_compute(snapshot_id=snapshot.pk, loaded=loaded))
+    return done

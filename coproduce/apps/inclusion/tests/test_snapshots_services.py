@@ -459,3 +459,48 @@ def test_the_refresh_snapshots_changed_engagements_once(
     assert set(
         InclusionSnapshot.objects.values_list("status", flat=True).distinct()
     ) == {Status.DONE}
+
+
+def test_the_refresh_command_queues_and_reports(
+    organisation, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    today = timezone.localdate()
+    engagement = dated_engagement(
+        organisation,
+        opens_on=today - timedelta(days=3),
+        closes_on=today + timedelta(days=3),
+        status=Engagement.Status.OPEN,
+    )
+    respond(engagement, today - timedelta(days=1), email="a@example.org")
+    out = StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("inclusion_snapshots_refresh", stdout=out)
+
+    assert "Queued 1 inclusion snapshot(s)." in out.getvalue()
+    assert InclusionSnapshot.objects.get().status == Status.DONE
+
+
+def test_a_stalled_snapshot_is_failed_so_a_new_one_can_be_requested(
+    organisation, officer
+):
+    e = dated_engagement(
+        organisation, opens_on=date(2026, 1, 1), closes_on=date(2026, 1, 31)
+    )
+    stalled = InclusionSnapshot.objects.create(
+        organisation=organisation, engagement=e, status=Status.RUNNING
+    )
+    InclusionSnapshot.objects.filter(pk=stalled.pk).update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
+
+    fresh = inclusion_snapshot_request(actor=officer, engagement=e)
+
+    stalled.refresh_from_db()
+    assert stalled.status == Status.FAILED
+    assert "stopped before it finished" in stalled.error
+    assert fresh.status == Status.QUEUED
