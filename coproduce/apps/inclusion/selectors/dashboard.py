@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coproduce.analytics.errors import InputError
 from coproduce.analytics.representation import (
@@ -27,7 +28,7 @@ from coproduce.analytics.representation import (
 )
 from coproduce.apps.accounts.models import User
 from coproduce.apps.core.about_you import ABOUT_YOU_LABELS
-from coproduce.apps.core.tables import HIDDEN, Cell
+from coproduce.apps.core.tables import HIDDEN, Cell, Table, TableColumn
 from coproduce.apps.engagements.figures import response_figures_compute
 from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.inclusion.disclosure import Disclosure
@@ -38,6 +39,7 @@ from coproduce.apps.inclusion.selectors.contributions import (
     contributions_for_organisation,
     local_date,
 )
+from coproduce.apps.inclusion.selectors.who_took_part import hidden_note
 from coproduce.apps.organisations.models import Organisation
 
 MAX_QUARTERS = 12
@@ -303,4 +305,69 @@ def inclusion_dashboard(
         ),
         n_other_sets=n_other_sets,
         n_engagements_without_snapshot=n_without,
+    )
+
+
+def inclusion_dashboard_tables(
+    dashboard: InclusionDashboard, disclosure: Disclosure
+) -> tuple[Table, ...]:
+    """The dashboard's figures as downloadable tables: trends by quarter, then
+    each engagement's latest figures. Hidden figures stay hidden."""
+    trends = Table(
+        slug="trends",
+        title=str(_("Inclusion by quarter")),
+        columns=(
+            TableColumn("quarter", str(_("Quarter"))),
+            TableColumn("engagements", str(_("Engagements")), "count"),
+            TableColumn("score", str(_("Representativeness score")), "number"),
+            TableColumn("gini", str(_("Gini G*")), "number"),
+            TableColumn("top_10", str(_("Most active 10%")), "percent"),
+            TableColumn("usual_suspects", str(_("Usual suspects")), "percent"),
+            TableColumn("newcomers", str(_("Newcomers")), "percent"),
+            TableColumn("closed", str(_("Engagements closed")), "count"),
+            TableColumn("answered", str(_("Answered")), "percent"),
+            TableColumn("median_days", str(_("Median days to answer")), "number"),
+        ),
+        rows=tuple(
+            (
+                quarter.quarter,
+                quarter.n_engagements,
+                quarter.mean_score,
+                quarter.gini_corrected,
+                quarter.top_10_pct,
+                quarter.usual_suspect_pct,
+                quarter.newcomer_pct,
+                quarter.n_closed,
+                quarter.answered_pct,
+                quarter.median_days_to_answer,
+            )
+            for quarter in dashboard.quarters
+        ),
+    )
+    engagements = Table(
+        slug="engagements",
+        title=str(_("Each engagement's latest figures")),
+        columns=(
+            TableColumn("engagement", str(_("Engagement"))),
+            TableColumn("closed", str(_("Closed"))),
+            TableColumn("responses", str(_("Responses")), "count"),
+            TableColumn("score", str(_("Score")), "number"),
+            TableColumn("newcomers", str(_("Newcomers")), "percent"),
+            TableColumn("usual_suspects", str(_("Usual suspects")), "percent"),
+        ),
+        rows=tuple(
+            (
+                row.engagement.title,
+                row.closed_on.isoformat() if row.closed_on else str(_("Open")),
+                row.n_responses,
+                row.score,
+                row.newcomer_pct,
+                row.usual_suspect_pct,
+            )
+            for row in dashboard.rows
+        ),
+    )
+    return tuple(
+        replace(table, notes=(hidden_note(disclosure),)) if table.has_hidden else table
+        for table in (trends, engagements)
     )

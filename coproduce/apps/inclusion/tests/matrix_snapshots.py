@@ -41,6 +41,8 @@ def snapshotters(ok: int | str = 302) -> dict[str, int | str]:
 
 ROWS: list[Row] = [
     Row("inclusion:organisation-inclusion", "organisation", members()),
+    Row("inclusion:organisation-inclusion-download", "dashboard xlsx", members()),
+    Row("inclusion:organisation-inclusion-download", "dashboard csv", members()),
     Row(
         "inclusion:organisation-inclusion",
         "snapshots missing organisation",
@@ -88,6 +90,8 @@ def scenario_kwargs(context: MatrixContext) -> dict[str, dict[str, Any]]:
     )
     return {
         "snapshots missing organisation": {"org_slug": "no-such-council"},
+        "dashboard xlsx": {**org, "file_format": "xlsx"},
+        "dashboard csv": {**org, "file_format": "csv"},
         "snapshots engagement": {**org, "slug": engagement.slug},
         "snapshots foreign engagement": {**org, "slug": foreign.slug},
         "snapshot": {**org, "slug": engagement.slug, "pk": snapshot.pk},

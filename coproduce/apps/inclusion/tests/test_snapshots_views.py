@@ -3,12 +3,15 @@ small-number protection, recalculation and the quarter trends."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from coproduce.apps.engagements.models import Engagement, EngagementResponse
 from coproduce.apps.inclusion.disclosure import EXACT
@@ -345,3 +348,63 @@ def test_the_detail_page_in_welsh_renders(history, organisation, analyst, client
     assert 'lang="cy"' in content
     assert "Ffigurau" in content  # "Inclusion figures" in Welsh
     assert snapshot.input_hash in content
+
+
+def _dashboard_download(client, organisation, file_format, **params):
+    url = reverse(
+        "inclusion:organisation-inclusion-download",
+        args=[organisation.slug, file_format],
+    )
+    return client.get(url, params)
+
+
+def test_dashboard_downloads_hold_the_page_figures_and_keep_them_hidden(
+    organisation, elected_member, analyst, client_for
+):
+    engagement = dated_engagement(
+        organisation, opens_on=date(2026, 1, 1), closes_on=date(2026, 1, 31)
+    )
+    for index in range(4):
+        respond(engagement, date(2026, 1, 5), email=f"{index}@example.org")
+    _computed(engagement)
+
+    protected = _dashboard_download(
+        client_for(elected_member), organisation, "csv", table="engagements"
+    )
+    exact = _dashboard_download(
+        client_for(analyst), organisation, "csv", table="engagements"
+    )
+
+    assert protected.status_code == 200
+    protected_rows = list(csv.reader(io.StringIO(protected.content.decode()[1:])))
+    exact_rows = list(csv.reader(io.StringIO(exact.content.decode()[1:])))
+    assert protected_rows[0][:3] == ["Engagement", "Closed", "Responses"]
+    assert exact_rows[1][1:3] == ["2026-01-31", "4"]
+    assert exact_rows[1][4] == "100.0"  # all four were newcomers
+    assert protected_rows[1][2] == "[c]"
+    assert protected_rows[1][4] == "[c]"
+    assert protected_rows[-1][0].startswith("[c]: fewer than 10 people")
+
+
+def test_dashboard_workbook_has_both_tables_and_bad_requests_are_not_found(
+    history, organisation, analyst, client_for
+):
+    client = client_for(analyst)
+
+    workbook = load_workbook(
+        io.BytesIO(_dashboard_download(client, organisation, "xlsx").content)
+    )
+    trends = _dashboard_download(client, organisation, "csv")
+
+    # Sheet names stop at Excel's 31 characters.
+    assert workbook.sheetnames == [
+        "Inclusion by quarter",
+        "Each engagement's latest figure",
+    ]
+    sheet = workbook["Each engagement's latest figure"]
+    assert sheet.max_row - 3 == len(history)
+    assert trends.content.decode()[1:].startswith("Quarter,Engagements,")
+    assert _dashboard_download(client, organisation, "pdf").status_code == 404
+    assert (
+        _dashboard_download(client, organisation, "csv", table="x").status_code == 404
+    )

@@ -6,18 +6,27 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from coproduce.apps.accounts.http import AuthenticatedHttpRequest
-from coproduce.apps.core.tables import Cell
+from coproduce.apps.core.tables import (
+    Cell,
+    download_filename,
+    table_csv_response,
+    tables_xlsx_response,
+)
 from coproduce.apps.inclusion.disclosure import disclosure_for
 from coproduce.apps.inclusion.permissions import (
     can_request_inclusion_snapshot,
     can_view_inclusion,
 )
-from coproduce.apps.inclusion.selectors import QuarterFigures, inclusion_dashboard
+from coproduce.apps.inclusion.selectors import (
+    QuarterFigures,
+    inclusion_dashboard,
+    inclusion_dashboard_tables,
+)
 from coproduce.apps.organisations.selectors import organisation_get
 
 _COLOUR = "#1d70b8"  # GOV.UK blue
@@ -158,3 +167,37 @@ def organisation_inclusion_view(
             "can_request": can_request_inclusion_snapshot(request.user, organisation),
         },
     )
+
+
+@login_required
+def organisation_inclusion_download_view(
+    request: AuthenticatedHttpRequest, org_slug: str, file_format: str
+) -> HttpResponse:
+    """The dashboard's tables: one as CSV (?table=trends|engagements) or both
+    as an XLSX workbook, hidden figures hidden as on the page."""
+    organisation = organisation_get(slug=org_slug)
+    if not can_view_inclusion(request.user, organisation):
+        raise PermissionDenied
+    disclosure = disclosure_for(request.user, organisation)
+    dashboard = inclusion_dashboard(
+        actor=request.user, organisation=organisation, disclosure=disclosure
+    )
+    tables = inclusion_dashboard_tables(dashboard, disclosure)
+    if file_format == "xlsx":
+        return tables_xlsx_response(
+            tables,
+            filename=download_filename(
+                organisation.slug, "inclusion", extension="xlsx"
+            ),
+        )
+    if file_format == "csv":
+        wanted = request.GET.get("table", "trends")
+        for table in tables:
+            if table.slug == wanted:
+                return table_csv_response(
+                    table,
+                    filename=download_filename(
+                        organisation.slug, "inclusion", table.slug, extension="csv"
+                    ),
+                )
+    raise Http404
