@@ -196,7 +196,7 @@ def census_labels_save_and_import(
         )
     for (characteristic, label), choice in choices.items():
         category = "" if choice == LEAVE_OUT else choice
-        if category and not _category_allowed(characteristic, category):
+        if choice != LEAVE_OUT and not _category_allowed(characteristic, category):
             raise PopulationProfileError(
                 _("Choose a category for '%(label)s', or leave it out.")
                 % {"label": label}

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.organisations.census_labels import (
@@ -44,6 +44,8 @@ from coproduce.apps.organisations.services.population_file import (
 )
 
 OBSERVATION = "observation"
+# ONS labels are at most about 120 characters; longer text is not a label.
+MAX_LABEL_LENGTH = 200
 _CODE_SUFFIX = " code"
 
 
@@ -87,6 +89,11 @@ class CensusTable:
 
 def _name(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+def is_nomis_bulk_header(header: list[str]) -> bool:
+    """True for nomis's wide bulk layout: one column per category."""
+    return "geography code" in [_name(cell) for cell in header]
 
 
 def is_census_header(header: list[str]) -> bool:
@@ -272,6 +279,16 @@ def census_rows_check(
         key = label_key(label)
         if not key:
             problems.at(number, layout.heading, _("enter the category's label."))
+        elif len(label) > MAX_LABEL_LENGTH:
+            problems.at(
+                number,
+                layout.heading,
+                _(
+                    "the label is longer than %(limit)s characters, so it is not "
+                    "an ONS category. Check the file is the table as downloaded."
+                )
+                % {"limit": MAX_LABEL_LENGTH},
+            )
         if problems.n > n_before or area is None or count is None:
             continue
         first = seen_rows.setdefault((area.pk, key), number)
@@ -340,10 +357,14 @@ def census_rows_check(
             problems.at(
                 item.first_row,
                 layout.heading,
-                _(
+                ngettext(
+                    "'%(value)s' is not an ONS label the product knows for "
+                    "%(characteristic)s (%(count)s row). Once the other problems "
+                    "are fixed you will be asked which category it belongs to.",
                     "'%(value)s' is not an ONS label the product knows for "
                     "%(characteristic)s (%(count)s rows). Once the other problems "
-                    "are fixed you will be asked which category it belongs to."
+                    "are fixed you will be asked which category it belongs to.",
+                    item.n_rows,
                 )
                 % {
                     "value": item.label,
@@ -374,10 +395,14 @@ def _add_straddle(
     problems.at(
         seen.first_row,
         layout.heading,
-        _(
+        ngettext(
+            "'%(value)s' (%(count)s row) covers more than one of the product's "
+            "categories (%(spans)s), so its residents cannot be shared between "
+            "them without guessing. %(advice)s",
             "'%(value)s' (%(count)s rows) covers more than one of the product's "
             "categories (%(spans)s), so its residents cannot be shared between "
-            "them without guessing. %(advice)s"
+            "them without guessing. %(advice)s",
+            seen.n_rows,
         )
         % {
             "value": seen.label,

@@ -23,6 +23,7 @@ from coproduce.apps.organisations.services.census_file import (
     census_layout,
     census_rows_check,
     is_census_header,
+    is_nomis_bulk_header,
 )
 from coproduce.apps.organisations.services.population_file import (
     MarginCell,
@@ -110,6 +111,16 @@ def population_files_check(
                     )
                 )
                 continue
+            if is_nomis_bulk_header(header):
+                problems.add(
+                    _(
+                        "Row 1: this is a nomis bulk table, with one column per "
+                        "category. Download the same table from ONS's 'Create a "
+                        "custom dataset' instead, which gives one row per area and "
+                        "category, and upload that."
+                    )
+                )
+                continue
             if not is_census_header(header):
                 cells = product_rows_check(
                     organisation=organisation,
@@ -148,6 +159,7 @@ def population_files_check(
             for message in exc.messages:
                 problems.add(message)
             continue
+        problems.filename = ""  # the message names both files
         for name in sorted(characteristics):
             other = file_of_characteristic.setdefault(name, file.name)
             if other != file.name:
