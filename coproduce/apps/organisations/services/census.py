@@ -55,6 +55,7 @@ class CensusUpload:
     staging: CensusImportStaging | None
     n_left_out_rows: int = 0
     n_left_out_residents: int = 0
+    n_other_areas: int = 0  # nomis rows of areas that are not the organisation's
 
 
 def _staging_tables(staging: CensusImportStaging) -> list[UploadedTable]:
@@ -134,6 +135,7 @@ def census_upload(
         staging=None,
         n_left_out_rows=checked.n_left_out_rows,
         n_left_out_residents=checked.n_left_out_residents,
+        n_other_areas=checked.n_other_areas,
     )
 
 
@@ -252,6 +254,7 @@ def census_labels_save_and_import(
         staging=None,
         n_left_out_rows=checked.n_left_out_rows,
         n_left_out_residents=checked.n_left_out_residents,
+        n_other_areas=checked.n_other_areas,
     )
 
 

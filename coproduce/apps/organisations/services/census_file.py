@@ -18,7 +18,7 @@ nothing. See docs/population-profiles.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -59,6 +59,8 @@ class CensusLayout:
     heading: str  # the variable's heading, such as "Age (86 categories)"
     count: int  # column index of "Observation"
     count_heading: str
+    # Where a row names its own count column (nomis tables made long), or None.
+    count_heading_index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,11 +91,6 @@ class CensusTable:
 
 def _name(text: str) -> str:
     return " ".join(text.casefold().split())
-
-
-def is_nomis_bulk_header(header: list[str]) -> bool:
-    """True for nomis's wide bulk layout: one column per category."""
-    return "geography code" in [_name(cell) for cell in header]
 
 
 def is_census_header(header: list[str]) -> bool:
@@ -234,7 +231,7 @@ def census_rows_check(
     filename: str,
     layout: CensusLayout,
     characteristic: str,
-    rows: Iterator[list[str]],
+    rows: Iterable[tuple[int, list[str]]],
     areas_by_code: Mapping[str, Area],
     saved: Mapping[str, str],
     problems: Problems,
@@ -257,7 +254,7 @@ def census_rows_check(
     def cell(row: list[str], index: int) -> str:
         return row[index].strip() if index < len(row) else ""
 
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         if not any(value.strip() for value in row):
             continue
         n_rows += 1
@@ -270,9 +267,14 @@ def census_rows_check(
         label = cell(row, layout.category)
         count = whole_number(cell(row, layout.count))
         if count is None:
+            count_heading = (
+                layout.count_heading
+                if layout.count_heading_index is None
+                else cell(row, layout.count_heading_index)
+            )
             problems.at(
                 number,
-                layout.count_heading,
+                count_heading,
                 _("'%(value)s' is not a whole number of 0 or more, like 1234.")
                 % {"value": cell(row, layout.count)},
             )

@@ -33,7 +33,7 @@ from coproduce.apps.organisations.services.population_files import (
 
 def uploaded_tables(file: IO[bytes] | Sequence[IO[bytes]]) -> list[UploadedTable]:
     """The name and bytes of each uploaded file (one file, or several)."""
-    files = [file] if hasattr(file, "read") else list(file)  # type: ignore[arg-type]
+    files = [file] if hasattr(file, "read") else list(file)
     tables = []
     for one in files:
         if hasattr(one, "seek"):
@@ -152,6 +152,7 @@ def population_profile_import_summary(
             "census_tables": checked.census_headings,
             "n_left_out_rows": checked.n_left_out_rows,
             "n_left_out_residents": checked.n_left_out_residents,
+            "n_other_areas": checked.n_other_areas,
         },
     )
     return profile, checked

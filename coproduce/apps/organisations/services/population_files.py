@@ -23,7 +23,10 @@ from coproduce.apps.organisations.services.census_file import (
     census_layout,
     census_rows_check,
     is_census_header,
-    is_nomis_bulk_header,
+)
+from coproduce.apps.organisations.services.nomis_file import (
+    GEOGRAPHY_CODE,
+    nomis_long_rows,
 )
 from coproduce.apps.organisations.services.population_file import (
     MarginCell,
@@ -67,6 +70,8 @@ class UploadCheck:
     n_left_out_rows: int = 0
     n_left_out_residents: int = 0
     census_headings: list[str] = field(default_factory=list)
+    # Rows of nomis bulk tables for areas that are not the organisation's.
+    n_other_areas: int = 0
 
 
 def population_files_check(
@@ -111,17 +116,10 @@ def population_files_check(
                     )
                 )
                 continue
-            if is_nomis_bulk_header(header):
-                problems.add(
-                    _(
-                        "Row 1: this is a nomis bulk table, with one column per "
-                        "category. Download the same table from ONS's 'Create a "
-                        "custom dataset' instead, which gives one row per area and "
-                        "category, and upload that."
-                    )
-                )
-                continue
-            if not is_census_header(header):
+            is_nomis = GEOGRAPHY_CODE in [
+                " ".join(cell.casefold().split()) for cell in header
+            ]
+            if not is_nomis and not is_census_header(header):
                 cells = product_rows_check(
                     organisation=organisation,
                     header=header,
@@ -134,7 +132,15 @@ def population_files_check(
                 result.cells.extend(cells)
                 characteristics = {cell.characteristic for cell in cells}
             else:
-                layout = census_layout(header)
+                if is_nomis:
+                    nomis = nomis_long_rows(
+                        header=header, rows=rows, areas_by_code=areas_by_code
+                    )
+                    layout, numbered = nomis.layout, iter(nomis.rows)
+                    result.n_other_areas += nomis.n_other_areas
+                else:
+                    layout = census_layout(header)
+                    numbered = enumerate(rows, start=2)
                 chosen = census_characteristic(layout, characteristic, problems)
                 if chosen is None:
                     continue
@@ -142,7 +148,7 @@ def population_files_check(
                     filename=file.name,
                     layout=layout,
                     characteristic=chosen,
-                    rows=rows,
+                    rows=numbered,
                     areas_by_code=areas_by_code,
                     saved=saved_labels.get(chosen, {}),
                     problems=problems,

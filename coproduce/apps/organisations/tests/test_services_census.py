@@ -396,8 +396,9 @@ def test_two_tables_of_one_characteristic_are_refused(organisation, analyst, lso
         (f"{LSOA},Observation", "no column of categories"),
         (
             "date,geography,geography code,Age: Total,Age: Aged 4 years and under",
-            "nomis bulk table",
+            "None of the 1 areas in the nomis table is one of your areas.",
         ),
+        ("date,geography,geography code,Total", "no columns of counts"),
     ],
 )
 def test_tables_of_the_wrong_shape_are_refused(
@@ -703,3 +704,134 @@ def test_deleting_a_mapping_is_audited_and_managers_only(
         "label": "F",
         "category": "female",
     }
+
+
+# --- nomis bulk tables (wide) --------------------------------------------------------
+
+
+def nomis(columns: list[str], rows: list[list[object]], name: str = "nomis.csv"):
+    header = ["date", "geography", "geography code", *columns]
+    lines = [",".join(f'"{cell}"' for cell in header)]
+    lines += [",".join(f'"{cell}"' for cell in row) for row in rows]
+    return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+@pytest.mark.django_db
+def test_a_nomis_ethnic_group_table_counts_detailed_groups_once(
+    organisation, analyst, lsoas
+):
+    columns = [
+        "Ethnic group: Total: All usual residents",
+        "Ethnic group: Asian, Asian British or Asian Welsh",
+        "Ethnic group: Asian, Asian British or Asian Welsh: Indian",
+        "Ethnic group: Asian, Asian British or Asian Welsh: Other Asian",
+        "Ethnic group: White",
+        "Ethnic group: White: Irish",
+        "Ethnic group: White: Other White",
+        "Ethnic group: Other ethnic group",
+    ]
+    rows = [
+        [2021, "Ynys Môn 001A", A, 860, 30, 20, 10, 820, 800, 20, 10],
+        [2021, "Cardiff 001A", "W01001000", 1000, 0, 0, 0, 1000, 1000, 0, 0],
+        [2021, "Ynys Môn 001B", B, 100, 0, 0, 0, 100, 90, 10, 0],
+    ]
+    upload = _upload(analyst, organisation, [nomis(columns, rows)])
+
+    assert _margins(upload.profile, "ethnicity") == {
+        "asian": 30,
+        "white": 820,
+        "other": 10,
+    }
+    assert _margins(upload.profile, "ethnicity", B) == {
+        "asian": 0,
+        "white": 100,
+        "other": 0,
+    }
+    assert upload.n_other_areas == 1
+
+
+@pytest.mark.django_db
+def test_a_nomis_age_table_uses_single_years_not_the_bands_around_them(
+    organisation, analyst, lsoas
+):
+    columns = ["Age: Total; measures: Value", "Age: Total; measures: Percent"]
+    values: list[object] = [860, 100.0]
+    for first in range(0, 85, 5):
+        last = first + 4
+        band = (
+            "Aged 4 years and under" if first == 0 else f"Aged {first} to {last} years"
+        )
+        columns.append(f"Age: {band}; measures: Value")
+        values.append(50)
+        for age in range(first, last + 1):
+            label = {0: "Aged under 1 year", 1: "Aged 1 year"}.get(
+                age, f"Aged {age} years"
+            )
+            columns.append(f"Age: {label}; measures: Value")
+            values.append(10)
+    columns.append("Age: Aged 85 years and over; measures: Value")
+    values.append(10)
+    upload = _upload(
+        analyst,
+        organisation,
+        [nomis(columns, [[2021, "Ynys Môn 001A", A, *values]])],
+    )
+
+    assert _margins(upload.profile, "age_band") == {
+        "under_16": 160,
+        "16_24": 90,
+        "25_34": 100,
+        "35_44": 100,
+        "45_54": 100,
+        "55_64": 100,
+        "65_74": 100,
+        "75_plus": 110,
+    }
+
+
+@pytest.mark.django_db
+def test_a_nomis_disability_table_counts_limited_a_lot_and_a_little(
+    organisation, analyst, lsoas
+):
+    columns = [
+        "Disability: Total: All usual residents",
+        "Disability: Disabled under the Equality Act",
+        "Disability: Disabled under the Equality Act: Day-to-day activities "
+        "limited a lot",
+        "Disability: Disabled under the Equality Act: Day-to-day activities "
+        "limited a little",
+        "Disability: Not disabled under the Equality Act",
+        "Disability: Not disabled under the Equality Act: Has long term physical "
+        "or mental health condition but day-to-day activities are not limited",
+        "Disability: Not disabled under the Equality Act: No long term physical "
+        "or mental health conditions",
+    ]
+    rows = [[2021, "x", A, 860, 180, 80, 100, 680, 80, 600]]
+    upload = _upload(analyst, organisation, [nomis(columns, rows)])
+    assert _margins(upload.profile, "disability") == {
+        "limited_a_lot": 80,
+        "limited_a_little": 100,
+        "no": 680,
+    }
+
+
+@pytest.mark.django_db
+def test_a_nomis_five_year_age_table_is_refused_with_advice(
+    organisation, analyst, lsoas
+):
+    columns = [
+        "Age: Total",
+        "Age: Aged 4 years and under",
+        "Age: Aged 5 to 9 years",
+        "Age: Aged 10 to 14 years",
+        "Age: Aged 15 to 19 years",
+    ]
+    rows = [[2021, "x", A, 200, 50, 50, 50, "x"]]
+    messages = _refused(analyst, organisation, [nomis(columns, rows)])
+    assert messages == [
+        "Row 2, column 'Age: Aged 15 to 19 years': 'x' is not a whole number of 0 "
+        "or more, like 1234."
+    ]
+    rows = [[2021, "x", A, 200, 50, 50, 50, 50]]
+    [message] = _refused(analyst, organisation, [nomis(columns, rows)])
+    assert message.startswith("Row 2, column 'Age': 'Aged 15 to 19 years' (1 row)")

@@ -323,3 +323,27 @@ def test_the_census_pages_are_in_welsh(organisation, analyst, lsoa, client_for):
     assert labels.status_code == 200
     assert "Dewiswch gategorïau ar gyfer labeli’r ONS" in page_text(labels)
     assert "Mapiau labeli’r ONS" in page_text(mappings)
+
+
+@pytest.mark.django_db
+def test_a_nomis_bulk_table_says_how_many_other_areas_it_skipped(
+    organisation, analyst, lsoa, client_for
+):
+    text = (
+        "date,geography,geography code,Sex: All persons,Sex: Female,Sex: Male\n"
+        f"2021,Ynys Môn 001A,{CODE},830,420,410\n"
+        "2021,Cardiff 001A,W01001000,1000,500,500\n"
+        "2021,Cardiff 001B,W01001001,1000,500,500\n"
+    )
+    client = client_for(analyst)
+    response = _post_upload(
+        client, organisation, [SimpleUploadedFile("ts008.csv", text.encode())]
+    )
+
+    assert response.status_code == 302
+    page = page_text(client.get(response.url))
+    assert "2 rows of the nomis tables were for areas that are not yours" in page
+    assert dict(PopulationMargin.objects.values_list("category", "count")) == {
+        "female": 420,
+        "male": 410,
+    }

@@ -157,6 +157,18 @@ def imported_response(
                 "residents": f"{upload.n_left_out_residents:,}",
             },
         )
+    if upload.n_other_areas:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s row of the nomis tables was for an area that is not "
+                "yours and was skipped.",
+                "%(count)s rows of the nomis tables were for areas that are not "
+                "yours and were skipped.",
+                upload.n_other_areas,
+            )
+            % {"count": f"{upload.n_other_areas:,}"},
+        )
     return redirect(
         "organisations:population-profile-detail",
         org_slug=org_slug,
