@@ -29,6 +29,7 @@ category classifications all work. See docs/population-profiles.md.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
 import unicodedata
@@ -235,8 +236,12 @@ def _prefix_match(characteristic: str, key: str) -> LabelMatch | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def census_label_match(characteristic: str, label: str) -> LabelMatch:
-    """What the ONS label `label` is for `characteristic` (see the module docstring)."""
+    """What the ONS label `label` is for `characteristic` (see the module docstring).
+
+    Cached: a table repeats the same few labels for every area.
+    """
     key = label_key(label)
     if not key:
         return LabelMatch(LabelKind.UNKNOWN)
