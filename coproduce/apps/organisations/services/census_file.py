@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -172,9 +171,9 @@ def census_characteristic(
     return None
 
 
-def _english_label(characteristic: str, category: str) -> str:
-    with translation.override("en"):
-        return str(ABOUT_YOU_FIELDS[characteristic](category).label)
+def _category_label(characteristic: str, category: str) -> str:
+    """The category as residents see it, in the page's language."""
+    return str(ABOUT_YOU_FIELDS[characteristic](category).label)
 
 
 _STRADDLE_ADVICE = {
@@ -392,7 +391,7 @@ def census_rows_check(
 def _add_straddle(
     seen: _LabelSeen, characteristic: str, layout: CensusLayout, problems: Problems
 ) -> None:
-    spans = [_english_label(characteristic, category) for category in seen.spans]
+    spans = [_category_label(characteristic, category) for category in seen.spans]
     advice = str(_STRADDLE_ADVICE.get(characteristic, ""))
     problems.at(
         seen.first_row,
