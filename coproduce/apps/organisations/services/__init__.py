@@ -5,6 +5,15 @@ from coproduce.apps.organisations.services.areas import (
     area_delete,
     area_update,
 )
+from coproduce.apps.organisations.services.census import (
+    LEAVE_OUT,
+    CensusUpload,
+    census_import_cancel,
+    census_label_mapping_delete,
+    census_labels_save_and_import,
+    census_staging_unknown_labels,
+    census_upload,
+)
 from coproduce.apps.organisations.services.members import (
     invitation_accept,
     invitation_cancel,
@@ -29,9 +38,16 @@ from coproduce.apps.organisations.services.population_file import (
 )
 
 __all__ = [
+    "LEAVE_OUT",
+    "CensusUpload",
     "area_create",
     "area_delete",
     "area_update",
+    "census_import_cancel",
+    "census_label_mapping_delete",
+    "census_labels_save_and_import",
+    "census_staging_unknown_labels",
+    "census_upload",
     "invitation_accept",
     "invitation_cancel",
     "invitation_create",

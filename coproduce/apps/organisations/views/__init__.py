@@ -1,5 +1,11 @@
 """Organisation pages, split by what they show; urls.py uses the names here."""
 
+from coproduce.apps.organisations.views.census import (
+    census_import_cancel_view,
+    census_label_mapping_delete_view,
+    census_label_mapping_list_view,
+    census_labels_view,
+)
 from coproduce.apps.organisations.views.organisation import (
     area_create_view,
     area_delete_view,
@@ -28,6 +34,10 @@ __all__ = [
     "area_delete_view",
     "area_list_view",
     "area_update_view",
+    "census_import_cancel_view",
+    "census_label_mapping_delete_view",
+    "census_label_mapping_list_view",
+    "census_labels_view",
     "invitation_accept_view",
     "invitation_cancel_view",
     "invitation_resend_view",
