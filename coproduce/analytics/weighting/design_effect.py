@@ -202,9 +202,7 @@ def wilson_interval(
     if not (math.isfinite(share) and 0 <= share <= 1):
         raise InputError(f"A share must be between 0 and 1, not {share!r}.")
     if not (math.isfinite(n_eff) and n_eff > 0):
-        raise InputError(
-            f"The effective sample size must be above 0, not {n_eff!r}."
-        )
+        raise InputError(f"The effective sample size must be above 0, not {n_eff!r}.")
     if not (0 < confidence < 1):
         raise InputError(
             f"The confidence level must be between 0 and 1 (such as 0.95), not "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -21,10 +21,13 @@ CAP_CHOICES = [
 
 
 class WeightingRunForm(forms.Form):
+    # Not required: the list always has one chosen, and without one the
+    # organisation's first profile (the one shown chosen) is used.
     profile = forms.ModelChoiceField(
         label=_("Population profile"),
         help_text=_("The census figures the responses are weighted to."),
         queryset=PopulationProfile.objects.none(),
+        required=False,
         empty_label=None,
         error_messages={
             "required": _("Select a population profile."),
@@ -66,8 +69,7 @@ class WeightingRunForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        profile_field = self.fields["profile"]
-        assert isinstance(profile_field, forms.ModelChoiceField)
+        profile_field = cast(forms.ModelChoiceField, self.fields["profile"])
         profile_field.queryset = profiles
 
     def cap_factor(self) -> float | None:

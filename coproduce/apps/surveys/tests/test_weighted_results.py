@@ -80,7 +80,9 @@ def test_weighted_shares_counts_and_means_match_a_hand_computation(weighted, ana
     assert number.mean == pytest.approx(28)
     assert number.median == 40
     assert number.n == 9
-    assert _question(plain, "number-q").number.mean == pytest.approx((3 * 10 + 6 * 40) / 9)
+    assert _question(plain, "number-q").number.mean == pytest.approx(
+        (3 * 10 + 6 * 40) / 9
+    )
     summary = results.weighting
     assert summary.n_weighted == 9
     assert summary.n_without_weight == 0
@@ -155,7 +157,9 @@ def test_filters_use_the_weights_of_the_filtered_respondents(weighted, analyst):
     assert yes.share == pytest.approx(0.4)
     assert yes.weighted_n == pytest.approx(200)
     assert results.weighting.n_weighted == 6
-    assert results.weighting.deff == pytest.approx(6 * (2 * 100**2 + 4 * 75**2) / 500**2)
+    assert results.weighting.deff == pytest.approx(
+        6 * (2 * 100**2 + 4 * 75**2) / 500**2
+    )
 
 
 def test_weighted_and_unweighted_results_are_cached_apart(weighted, analyst):
@@ -197,8 +201,10 @@ def test_the_cache_key_includes_the_run():
     assert len(keys) == 3
 
 
-def test_another_surveys_run_is_refused_by_the_selector(weighted, analyst, organisation):
-    survey, run, _submissions = weighted
+def test_another_surveys_run_is_refused_by_the_selector(
+    weighted, analyst, organisation
+):
+    _survey, run, _submissions = weighted
     other, _profile, _submissions = example_survey(organisation)
     with pytest.raises(ValueError, match="another survey"):
         survey_results(
@@ -261,8 +267,8 @@ def test_bad_weighting_parameters_never_fail(weighted, analyst, client_for, quer
 def test_another_surveys_run_in_the_address_is_ignored(
     weighted, analyst, client_for, organisation, django_capture_on_commit_callbacks
 ):
-    survey, run, _submissions = weighted
-    other, profile, _submissions = example_survey(organisation)
+    _survey, run, _submissions = weighted
+    other, _profile, _submissions = example_survey(organisation)
     page = client_for(analyst).get(_url(other), {"weighted": "1", "run": run.pk})
     assert page.status_code == 200
     text = page.content.decode()
@@ -293,7 +299,9 @@ def test_requesting_a_run_through_the_page(
         )
     run = WeightingRun.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == _url(survey, "survey_results:weighting-run", pk=run.pk)
+    assert response["Location"] == _url(
+        survey, "survey_results:weighting-run", pk=run.pk
+    )
     assert run.status == WeightingRun.Status.DONE
     page = client.get(response["Location"]).content.decode()
     assert "Design effect" in page
@@ -337,7 +345,9 @@ def test_a_running_run_polls_and_can_be_cancelled(
     page = client.get(url).content.decode()
     assert 'hx-trigger="every 2s"' in page
     assert "Refresh" in page
-    response = client.post(_url(survey, "survey_results:weighting-run-cancel", pk=run.pk))
+    response = client.post(
+        _url(survey, "survey_results:weighting-run-cancel", pk=run.pk)
+    )
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.status == WeightingRun.Status.CANCELLED
@@ -367,7 +377,7 @@ def test_a_failed_run_shows_its_error(
 
 
 def test_welsh_pages(weighted, analyst, client_for):
-    survey, run, _submissions = weighted
+    survey, _run, _submissions = weighted
     client = client_for(analyst)
     client.cookies["django_language"] = "cy"
     text = client.get(f"/cy{_url(survey)}", {"weighted": "1"}).content.decode()

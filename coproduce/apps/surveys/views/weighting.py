@@ -43,22 +43,26 @@ def weighting_view(
     survey_slug: str,
 ) -> HttpResponse:
     survey = _weighting_survey(request, org_slug, engagement_slug, survey_slug)
-    profiles = population_profile_list(actor=request.user, organisation=survey.organisation)
+    profiles = population_profile_list(
+        actor=request.user, organisation=survey.organisation
+    )
     first = profiles.first()
     initial = {}
     if first is not None:
         initial["characteristics"] = list(
             services.characteristics_with_margins(profile=first, survey=survey)
         )
-    form = WeightingRunForm(
-        request.POST or None, profiles=profiles, initial=initial
-    )
+    form = WeightingRunForm(request.POST or None, profiles=profiles, initial=initial)
     if request.method == "POST" and form.is_valid():
+        profile = form.cleaned_data["profile"] or first
+        if profile is None:
+            form.add_error("profile", _("Select a population profile."))
+    if request.method == "POST" and form.is_valid() and profile is not None:
         try:
             run = services.weighting_run_request(
                 actor=request.user,
                 survey=survey,
-                profile=form.cleaned_data["profile"],
+                profile=profile,
                 characteristics=form.cleaned_data["characteristics"],
                 cap=form.cap_factor(),
             )
