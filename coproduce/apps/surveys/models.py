@@ -567,8 +567,9 @@ class WeightingRun(models.Model):
 class SubmissionWeight(models.Model):
     """One response's raking weight in one run (people it stands for)."""
 
+    # No index of its own: the unique constraint's index starts with the run.
     run = models.ForeignKey(
-        WeightingRun, on_delete=models.CASCADE, related_name="weights"
+        WeightingRun, on_delete=models.CASCADE, related_name="weights", db_index=False
     )
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="weights"

@@ -153,10 +153,15 @@ def test_an_unexpected_error_fails_the_run_and_stores_nothing(
 ):
     survey, profile, _submissions = example
     run = _queue(analyst, survey, profile, capture=django_capture_on_commit_callbacks)
-    with mock.patch(
-        "coproduce.apps.surveys.services.weighting.SubmissionWeight.objects.bulk_create",
-        side_effect=RuntimeError("disk full"),
-    ):
+    from coproduce.apps.surveys.services import weighting
+
+    real = weighting._insert_weights
+
+    def insert_then_fail(*args):
+        real(*args)  # the weights are written, then the disk fills up
+        raise RuntimeError("disk full")
+
+    with mock.patch.object(weighting, "_insert_weights", side_effect=insert_then_fail):
         run = weighting_run_execute(weighting_run_id=run.pk)
     assert run.status == WeightingRun.Status.FAILED
     assert "RuntimeError" in run.error
