@@ -382,3 +382,54 @@ def test_welsh_pages(weighted, analyst, client_for):
     client.cookies["django_language"] = "cy"
     text = client.get(f"/cy{_url(survey)}", {"weighted": "1"}).content.decode()
     assert "Effaith dylunio" in text or "effaith dylunio" in text
+
+
+# --- exports ----------------------------------------------------------------------
+
+
+def test_exports_carry_the_weights_when_asked(weighted, analyst, client_for):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    survey, run, submissions = weighted
+    late = SubmissionFactory(survey=survey, sex="male", age_band=OLD)
+    client = client_for(analyst)
+    url = _url(survey, "survey_results:export", file_format="csv")
+    plain = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    assert "weight" not in next(csv.reader(io.StringIO(plain)))
+    body = b"".join(
+        client.get(url, {"weighted": "1", "run": run.pk}).streaming_content
+    ).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    by_id = {int(row["submission_id"]): row["weight"] for row in rows}
+    from coproduce.apps.surveys.tests.weighting_data import expected_weight
+
+    for submission in submissions:
+        assert float(by_id[submission.pk]) == pytest.approx(expected_weight(submission))
+    assert by_id[late.pk] == ""
+    xlsx = client.get(
+        _url(survey, "survey_results:export", file_format="xlsx"), {"weighted": "1"}
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content))["responses"]
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert header[-1] == "weight"
+    sav = client.get(
+        _url(survey, "survey_results:export", file_format="sav"), {"weighted": "1"}
+    )
+    assert sav.status_code == 200
+
+
+def test_an_export_asking_for_a_missing_run_has_no_weight_column(
+    organisation, analyst, client_for
+):
+    import csv
+    import io
+
+    survey, _profile, _submissions = example_survey(organisation)
+    url = _url(survey, "survey_results:export", file_format="csv")
+    body = b"".join(
+        client_for(analyst).get(url, {"weighted": "1", "run": "x"}).streaming_content
+    ).decode("utf-8-sig")
+    assert "weight" not in next(csv.reader(io.StringIO(body)))

@@ -475,22 +475,38 @@ def export_view(
         raise PermissionDenied
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{survey.slug}-responses-{stamp}.{file_format}"
+    # "?weighted=1" (with "&run=<id>") adds a weight column from that finished
+    # run (or the latest); without a finished run the export has no weights.
+    weighting_run = (
+        weighting_run_for_results(survey=survey, run_id=request.GET.get("run"))
+        if request.GET.get("weighted") == "1"
+        else None
+    )
     response: HttpResponse | StreamingHttpResponse
     if file_format == "csv":
         response = StreamingHttpResponse(
-            exports.export_csv_lines(actor=request.user, survey=survey),
+            exports.export_csv_lines(
+                actor=request.user, survey=survey, weighting_run=weighting_run
+            ),
             content_type="text/csv; charset=utf-8",
         )
     elif file_format == "xlsx":
         response = HttpResponse(
-            exports.export_xlsx(actor=request.user, survey=survey),
+            exports.export_xlsx(
+                actor=request.user, survey=survey, weighting_run=weighting_run
+            ),
             content_type=(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             ),
         )
     elif file_format == "sav":
         response = HttpResponse(
-            exports.export_sav(actor=request.user, survey=survey, language=_language()),
+            exports.export_sav(
+                actor=request.user,
+                survey=survey,
+                language=_language(),
+                weighting_run=weighting_run,
+            ),
             content_type="application/x-spss-sav",
         )
     else:
