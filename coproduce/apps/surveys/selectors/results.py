@@ -9,6 +9,7 @@ number of submissions. Only SUBMITTED submissions count.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -864,7 +865,7 @@ def _results_cache_key(
     return f"survey-results:{survey.pk}:{digest}"
 
 
-def _mean(histogram: dict[float, int]) -> float | None:
+def _mean(histogram: Mapping[float, float]) -> float | None:
     """The mean of values given as {value: how many times}."""
     n = sum(histogram.values())
     return sum(value * count for value, count in histogram.items()) / n if n else None
