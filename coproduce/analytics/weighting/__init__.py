@@ -11,6 +11,7 @@ from coproduce.analytics.weighting.design_effect import (
     design_effect,
     effective_sample_size,
     weighted_share,
+    wilson_interval,
 )
 from coproduce.analytics.weighting.inputs import UNKNOWN_CELL
 from coproduce.analytics.weighting.raking import RakingResult, RakingWeighter
@@ -29,4 +30,5 @@ __all__ = [
     "rake_reference",
     "trim_weights",
     "weighted_share",
+    "wilson_interval",
 ]

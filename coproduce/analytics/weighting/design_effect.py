@@ -176,18 +176,47 @@ def weighted_share(
         )
     share = float(np.dot(array, as_float) / array.sum())
     m = effective_sample_size(array)
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    denominator = 1 + z * z / m
-    centre = (share + z * z / (2 * m)) / denominator
-    half = z * math.sqrt(share * (1 - share) / m + z * z / (4 * m * m)) / denominator
     return WeightedShareResult(
         share=share,
-        interval=(max(0.0, centre - half), min(1.0, centre + half)),
+        interval=wilson_interval(share, m, confidence=confidence),
         confidence=confidence,
         n_participants=int(array.size),
         n_eff=m,
         method="wilson-kish",
     )
+
+
+def wilson_interval(
+    share: float, n_eff: float, *, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Wilson's score interval for a weighted `share` (0–1), with n = `n_eff`.
+
+    The formula of `weighted_share`, for callers that have the sums already
+    (Σw_i·y_i / Σw_i and n_eff = (Σw)²/Σw², e.g. from a database GROUP BY).
+
+    Raises
+    ------
+    InputError
+        A share outside [0, 1], n_eff not above 0, or confidence outside (0, 1).
+    """
+    if not (math.isfinite(share) and 0 <= share <= 1):
+        raise InputError(f"A share must be between 0 and 1, not {share!r}.")
+    if not (math.isfinite(n_eff) and n_eff > 0):
+        raise InputError(f"The effective sample size must be above 0, not {n_eff!r}.")
+    if not (0 < confidence < 1):
+        raise InputError(
+            f"The confidence level must be between 0 and 1 (such as 0.95), not "
+            f"{confidence!r}."
+        )
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    denominator = 1 + z * z / n_eff
+    centre = (share + z * z / (2 * n_eff)) / denominator
+    half = (
+        z
+        * math.sqrt(share * (1 - share) / n_eff + z * z / (4 * n_eff * n_eff))
+        / denominator
+    )
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def checked_weights(

@@ -31,7 +31,14 @@ from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, ABOUT_YOU_LABELS
 from coproduce.apps.core.tables import formula_guard
 from coproduce.apps.engagements.permissions import can_export_responses
 from coproduce.apps.surveys.definition import QuestionDefinition, localised
-from coproduce.apps.surveys.models import Answer, QuestionKind, Submission, Survey
+from coproduce.apps.surveys.models import (
+    Answer,
+    QuestionKind,
+    Submission,
+    SubmissionWeight,
+    Survey,
+    WeightingRun,
+)
 from coproduce.apps.surveys.selectors.results import (
     questions_across_versions,
     survey_version_list,
@@ -41,6 +48,7 @@ CHUNK_SIZE = 1000
 FIXED_COLUMNS = ("submission_id", "version", "channel", "submitted_at")
 AREA_COLUMN = "area_code"
 POSTCODE_COLUMN = "postcode"  # accepted by imports, never exported
+WEIGHT_COLUMN = "weight"  # only when the export asks for a weighting run
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +151,28 @@ def export_columns(definitions: list[QuestionDefinition]) -> list[Column]:
     return columns
 
 
-def survey_export_columns(*, survey: Survey) -> list[Column]:
-    """Columns covering every version's questions (latest wording)."""
+def survey_export_columns(
+    *, survey: Survey, weighting_run: WeightingRun | None = None
+) -> list[Column]:
+    """Columns covering every version's questions (latest wording).
+
+    With `weighting_run`, a last column "weight" holds each response's weight
+    in that run (empty for responses the run did not weight).
+    """
     definitions, _asked_in, _differing = questions_across_versions(
         survey_version_list(survey=survey)
     )
-    return export_columns(definitions)
+    columns = export_columns(definitions)
+    if weighting_run is not None:
+        columns.append(
+            Column(
+                name=WEIGHT_COLUMN,
+                label_en=f"weight (weighting run {weighting_run.pk})",
+                label_cy=f"pwysiad (rhediad pwysoli {weighting_run.pk})",
+                source=WEIGHT_COLUMN,
+            )
+        )
+    return columns
 
 
 def _number_text(number: float | None) -> str:
@@ -164,11 +188,16 @@ def _submissions(survey: Survey) -> QuerySet[Submission]:
 
 
 def export_records(
-    *, actor: User | AnonymousUser, survey: Survey, columns: list[Column]
+    *,
+    actor: User | AnonymousUser,
+    survey: Survey,
+    columns: list[Column],
+    weighting_run: WeightingRun | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One dict per submitted response: column name → value (str, float or None).
 
-    Raises PermissionDenied for people who may not export responses.
+    With `weighting_run` (of this survey), "weight" is the response's weight in
+    it, or None. Raises PermissionDenied for people who may not export responses.
     """
     if not can_export_responses(actor, survey.organisation):
         raise PermissionDenied
@@ -201,6 +230,13 @@ def export_records(
             )
         ):
             answers.setdefault(row[0], []).append(row[1:])
+        weights: dict[int, float] = {}
+        if weighting_run is not None:
+            weights = dict(
+                SubmissionWeight.objects.filter(
+                    run=weighting_run, submission_id__in=[s["pk"] for s in chunk]
+                ).values_list("submission_id", "weight")
+            )
         for submission in chunk:
             record: dict[str, Any] = {
                 "submission_id": submission["pk"],
@@ -214,6 +250,8 @@ def export_records(
             for name in ABOUT_YOU_FIELDS:
                 record[name] = submission[name]
             record.update(_answer_cells(answers.get(submission["pk"], []), by_question))
+            if weighting_run is not None:
+                record[WEIGHT_COLUMN] = weights.get(submission["pk"])
             yield record
 
 
@@ -261,13 +299,20 @@ def _cell_text(value: Any) -> str:
     return formula_guard(str(value))
 
 
-def export_csv_lines(*, actor: User | AnonymousUser, survey: Survey) -> Iterator[str]:
+def export_csv_lines(
+    *,
+    actor: User | AnonymousUser,
+    survey: Survey,
+    weighting_run: WeightingRun | None = None,
+) -> Iterator[str]:
     """The CSV export, line by line (for a streaming response).
 
     UTF-8 with a byte-order mark so Excel reads Welsh letters correctly.
     """
-    columns = survey_export_columns(survey=survey)
-    records = export_records(actor=actor, survey=survey, columns=columns)
+    columns = survey_export_columns(survey=survey, weighting_run=weighting_run)
+    records = export_records(
+        actor=actor, survey=survey, columns=columns, weighting_run=weighting_run
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([column.name for column in columns])
@@ -305,12 +350,19 @@ def import_columns(*, survey: Survey) -> list[Column]:
     return columns
 
 
-def export_xlsx(*, actor: User | AnonymousUser, survey: Survey) -> bytes:
+def export_xlsx(
+    *,
+    actor: User | AnonymousUser,
+    survey: Survey,
+    weighting_run: WeightingRun | None = None,
+) -> bytes:
     """The XLSX export: a "responses" sheet like the CSV; "questions" with labels."""
     from openpyxl import Workbook
 
-    columns = survey_export_columns(survey=survey)
-    records = export_records(actor=actor, survey=survey, columns=columns)
+    columns = survey_export_columns(survey=survey, weighting_run=weighting_run)
+    records = export_records(
+        actor=actor, survey=survey, columns=columns, weighting_run=weighting_run
+    )
     workbook = Workbook(write_only=True)
     responses = workbook.create_sheet("responses")
     responses.append([column.name for column in columns])
@@ -369,6 +421,7 @@ _NUMERIC_SOURCES = frozenset(
         QuestionKind.RANKING,
         "version",
         "submission_id",
+        WEIGHT_COLUMN,
     }
 )
 _CODED_SOURCES = frozenset(
@@ -394,7 +447,11 @@ def _spss_truncate(text: str, limit: int) -> str:
 
 
 def export_sav(
-    *, actor: User | AnonymousUser, survey: Survey, language: str = "en"
+    *,
+    actor: User | AnonymousUser,
+    survey: Survey,
+    language: str = "en",
+    weighting_run: WeightingRun | None = None,
 ) -> bytes:
     """The SPSS .sav export with variable labels and value labels.
 
@@ -405,8 +462,12 @@ def export_sav(
     import pandas as pd
     import pyreadstat
 
-    columns = survey_export_columns(survey=survey)
-    records = list(export_records(actor=actor, survey=survey, columns=columns))
+    columns = survey_export_columns(survey=survey, weighting_run=weighting_run)
+    records = list(
+        export_records(
+            actor=actor, survey=survey, columns=columns, weighting_run=weighting_run
+        )
+    )
     names = spss_names([column.name for column in columns])
     data: dict[str, list[Any]] = {}
     variable_labels: dict[str, str | None] = {}

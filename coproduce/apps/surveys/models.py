@@ -29,7 +29,7 @@ from coproduce.apps.core.about_you import (
     WelshAbility,
 )
 from coproduce.apps.engagements.models import Engagement
-from coproduce.apps.organisations.models import Area, Organisation
+from coproduce.apps.organisations.models import Area, Organisation, PopulationProfile
 
 if TYPE_CHECKING:
     from modeltranslation.manager import MultilingualManager
@@ -484,3 +484,104 @@ class SurveyImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_filename} → {self.survey} ({self.get_status_display()})"
+
+
+class WeightingRun(models.Model):
+    """Raking weights for a survey's responses to a population profile's margins.
+
+    A heavy computation (architecture §4): the request stores this row and
+    queues a task; the task computes the weights from the submitted responses'
+    "about you" answers and the profile's margins for the engagement's areas,
+    then stores them (`SubmissionWeight`) and the figures here in one
+    transaction, with the input hash and software version so the result can
+    be reproduced. A failed run keeps its error and stores no weights.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Calculating weights")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="weighting_runs"
+    )
+    # The figures stay with the run if the profile is deleted later.
+    profile = models.ForeignKey(
+        PopulationProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    profile_name = models.CharField(max_length=200)
+    characteristics = models.JSONField(default=list)  # about-you field names
+    # Trim weights above cap_factor × the mean weight; None: no trimming.
+    cap_factor = models.FloatField(null=True, blank=True, default=3.0)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # --- the frozen result (status DONE) --------------------------------------
+    n_weighted = models.PositiveIntegerField(default=0)
+    # Per characteristic: responses without a known value ("" or "prefer not to
+    # say"). They are not left out: they keep their share of the sample on it.
+    n_unknown = models.JSONField(default=dict, blank=True)
+    # Chosen characteristics the weights could not use (nobody gave a value).
+    characteristics_left_out = models.JSONField(default=list, blank=True)
+    population_total = models.FloatField(null=True, blank=True)
+    deff = models.FloatField(null=True, blank=True)
+    n_eff = models.FloatField(null=True, blank=True)
+    max_weight = models.FloatField(null=True, blank=True)
+    is_trimmed = models.BooleanField(default=False)
+    warnings = models.JSONField(default=list, blank=True)
+    notices = models.JSONField(default=list, blank=True)
+    # {characteristic: {category: {"target": residents, "achieved": Σ weights}}}
+    achieved_margins = models.JSONField(default=dict, blank=True)
+    input_hash = models.CharField(max_length=64, blank=True)
+    software_version = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=("survey", "status"))]
+
+    def __str__(self) -> str:
+        return f"{self.survey} weighted to {self.profile_name} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class SubmissionWeight(models.Model):
+    """One response's raking weight in one run (people it stands for)."""
+
+    # No index of its own: the unique constraint's index starts with the run.
+    run = models.ForeignKey(
+        WeightingRun, on_delete=models.CASCADE, related_name="weights", db_index=False
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="weights"
+    )
+    weight = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("run", "submission"), name="one_weight_per_submission_per_run"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.weight:g} ({self.run_id})"

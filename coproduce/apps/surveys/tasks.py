@@ -17,3 +17,11 @@ def survey_import_run_task(*, survey_import_id: int) -> str:
     from coproduce.apps.surveys.services.imports import survey_import_run
 
     return survey_import_run(survey_import_id=survey_import_id).status
+
+
+@task()
+def weighting_run_task(*, weighting_run_id: int) -> str:
+    """Compute and store one run's raking weights; returns the end status."""
+    from coproduce.apps.surveys.services.weighting import weighting_run_execute
+
+    return weighting_run_execute(weighting_run_id=weighting_run_id).status

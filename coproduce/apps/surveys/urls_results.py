@@ -3,6 +3,7 @@
 from django.urls import path
 
 from coproduce.apps.surveys.views import results as views
+from coproduce.apps.surveys.views import weighting as weighting_views
 
 app_name = "survey_results"
 
@@ -48,5 +49,16 @@ urlpatterns = [
         f"{_survey}import/<int:pk>/",
         views.import_detail_view,
         name="import-detail",
+    ),
+    path(f"{_survey}weighting/", weighting_views.weighting_view, name="weighting"),
+    path(
+        f"{_survey}weighting/<int:pk>/",
+        weighting_views.weighting_run_view,
+        name="weighting-run",
+    ),
+    path(
+        f"{_survey}weighting/<int:pk>/cancel/",
+        weighting_views.weighting_run_cancel_view,
+        name="weighting-run-cancel",
     ),
 ]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
+from coproduce.analytics.errors import InputError
 from coproduce.analytics.weighting import design_effect, weighted_share
 
 
@@ -68,3 +69,16 @@ def test_weighting_widens_the_interval():
     assert unequal.interval[1] - unequal.interval[0] > (
         equal.interval[1] - equal.interval[0]
     )
+
+
+def test_wilson_interval_from_sums_matches_weighted_share():
+    from coproduce.analytics.weighting import wilson_interval
+
+    weights = [100, 100, 75, 75, 75, 75, 200, 150, 150]
+    outcomes = [1, 1, 0, 0, 0, 0, 1, 0, 0]
+    full = weighted_share(weights, outcomes)
+    assert wilson_interval(full.share, full.n_eff) == pytest.approx(full.interval)
+    with pytest.raises(InputError):
+        wilson_interval(1.5, 10)
+    with pytest.raises(InputError):
+        wilson_interval(0.5, 0)

@@ -9,6 +9,7 @@ number of submissions. Only SUBMITTED submissions count.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +20,15 @@ from django.db import connection
 from django.db.models import (
     Count,
     F,
+    FloatField,
     Max,
     QuerySet,
+    Sum,
 )
 from django.shortcuts import get_object_or_404
 
+from coproduce.analytics.weighting import wilson_interval
+from coproduce.analytics.weighting.design_effect import DEFF_WARNING, N_EFF_WARNING
 from coproduce.apps.accounts.models import User
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.engagements.models import Engagement
@@ -46,6 +51,7 @@ from coproduce.apps.surveys.models import (
     Survey,
     SurveyImport,
     SurveyVersion,
+    WeightingRun,
 )
 
 # The unfiltered results of a large survey take a few hundred milliseconds
@@ -91,11 +97,21 @@ class CountRow:
     value: str
     label: str
     n: int
-    share: float  # of the respondents who answered the question (0–1)
+    share: float  # of the respondents who answered the question (0–1); weighted
+    # Weighted results only: Σ weights of those who chose it, and the 95 %
+    # Wilson interval of the weighted share on the effective sample size.
+    weighted_n: float | None = None
+    interval: tuple[float, float] | None = None
 
     @property
     def share_pct(self) -> float:
         return self.share * 100
+
+    @property
+    def interval_pct(self) -> tuple[float, float] | None:
+        if self.interval is None:
+            return None
+        return (self.interval[0] * 100, self.interval[1] * 100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +157,25 @@ class QuestionResult:
     ranking: tuple[RankingRow, ...] = ()
     number: NumberSummary | None = None
     scale_mean: float | None = None
+    # Weighted results only: (Σw)²/Σw² over the weighted respondents who answered.
+    n_eff: float | None = None
 
     @property
     def is_free_text(self) -> bool:
         return self.kind in FREE_TEXT_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class WeightingSummary:
+    """How the weighted results were made, for the page's header."""
+
+    run_id: int
+    n_weighted: int  # respondents (passing the filters) with a weight in the run
+    n_without_weight: int  # respondents left out: they arrived after the run
+    deff: float | None  # of the weighted respondents shown (Kish)
+    n_eff: float | None
+    is_deff_high: bool  # deff above 2
+    is_n_eff_low: bool  # n_eff below 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +184,7 @@ class SurveyResults:
     n_respondents_by_version: tuple[tuple[int, int], ...]
     is_small_group: bool
     questions: tuple[QuestionResult, ...]
+    weighting: WeightingSummary | None = None
 
 
 def survey_get_for_results(
@@ -314,7 +346,10 @@ def _share(n: int, total: int) -> float:
 
 
 def _respondents_by_key(
-    answers: QuerySet[Answer], version_field: tuple[str, ...]
+    answers: QuerySet[Answer],
+    version_field: tuple[str, ...],
+    *,
+    weight: F | None = None,
 ) -> list[dict[str, Any]]:
     """How many submissions answered each question (and version), one query.
 
@@ -322,23 +357,33 @@ def _respondents_by_key(
     10,000 responses; counting the rows of a DISTINCT derived table lets it
     hash instead. The ORM cannot aggregate over a derived table, so the inner
     query is the ORM's own SQL (with its parameters) wrapped in a GROUP BY.
+    With `weight` (weighted results), each row also has "w" and "w2": the sum
+    of the respondents' weights and of their squares.
     """
     pairs = (
         answers.annotate(
             key=F("question_key"),
             respondent=F("submission_id"),
             **({"version": F(version_field[0])} if version_field else {}),
+            **({"w": weight} if weight is not None else {}),
         )
-        .values("key", "respondent", *(["version"] if version_field else []))
+        .values(
+            "key",
+            "respondent",
+            *(["version"] if version_field else []),
+            *(["w"] if weight is not None else []),
+        )
         .distinct()
     )
     inner_sql, params = pairs.query.sql_with_params()
     version_column = ", version" if version_field else ""
+    weight_columns = ", SUM(w), SUM(w * w)" if weight is not None else ""
     # Only constant names are formatted in; every value stays a parameter.
     sql = (
-        f"SELECT key, COUNT(*){version_column} FROM ({inner_sql}) AS pairs "  # noqa: S608
-        f"GROUP BY key{version_column}"
+        f"SELECT key, COUNT(*){version_column}{weight_columns} "  # noqa: S608
+        f"FROM ({inner_sql}) AS pairs GROUP BY key{version_column}"
     )
+    first_weight = 3 if version_field else 2
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
@@ -346,6 +391,11 @@ def _respondents_by_key(
                 "question_key": row[0],
                 "n": row[1],
                 **({version_field[0]: row[2]} if version_field else {}),
+                **(
+                    {"w": row[first_weight], "w2": row[first_weight + 1]}
+                    if weight is not None
+                    else {}
+                ),
             }
             for row in cursor.fetchall()
         ]
@@ -363,6 +413,14 @@ class _Tallies:
     grid_answered: dict[tuple[str, str], int] = field(default_factory=dict)
     # (question key, item or "") -> {number: how many}, for scales, numbers, ranks
     histograms: dict[tuple[str, str], dict[float, int]] = field(default_factory=dict)
+    # Weighted results only, keyed as above: Σ weights (of those who chose a
+    # value; per number), and (Σw, Σw²) of those who answered a question or row.
+    value_w: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    answered_w: dict[str, tuple[float, float]] = field(default_factory=dict)
+    grid_w: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    histograms_w: dict[tuple[str, str], dict[float, float]] = field(
+        default_factory=dict
+    )
 
     def add_answered(self, key: str, version: int, n: int) -> None:
         by_version = self.answered.setdefault(key, {})
@@ -372,6 +430,23 @@ class _Tallies:
         histogram = self.histograms.setdefault((key, item), {})
         histogram[value] = histogram.get(value, 0) + n
 
+    def add_weighted(self, row: dict[str, Any], *, answered: bool) -> None:
+        """Add a weighted GROUP BY row (with "w" and "w2") to the sums."""
+        key, item, w, w2 = row["question_key"], row.get("item", ""), row["w"], row["w2"]
+        if "value_text" in row:
+            value_key = (key, item, row["value_text"])
+            self.value_w[value_key] = self.value_w.get(value_key, 0.0) + w
+            if item:
+                old = self.grid_w.get((key, item), (0.0, 0.0))
+                self.grid_w[(key, item)] = (old[0] + w, old[1] + w2)
+        if row.get("value_number") is not None:
+            histogram = self.histograms_w.setdefault((key, item), {})
+            value = row["value_number"]
+            histogram[value] = histogram.get(value, 0.0) + w
+        if answered:
+            old = self.answered_w.get(key, (0.0, 0.0))
+            self.answered_w[key] = (old[0] + w, old[1] + w2)
+
 
 def _answer_tallies(
     answers: QuerySet[Answer],
@@ -379,6 +454,7 @@ def _answer_tallies(
     *,
     number_of_version: dict[int, int] | None,
     only_version: int,
+    weighting_run_id: int | None = None,
 ) -> _Tallies:
     """Every count the results need, in at most four GROUP BY queries.
 
@@ -389,8 +465,21 @@ def _answer_tallies(
     tell the kinds apart took about half as long again at 10,000 responses.)
     `number_of_version` maps version ids to numbers when there are several
     versions; with one (the usual case) the join to submissions is skipped.
+
+    With `weighting_run_id`, only respondents with a weight in that run count,
+    and every group also sums their weights and squared weights (weighted
+    shares, means and effective sample sizes); the counts stay counts.
     """
     tallies = _Tallies()
+    weight: F | None = None
+    sums: dict[str, Any] = {}
+    if weighting_run_id is not None:
+        answers = answers.filter(submission__weights__run_id=weighting_run_id)
+        weight = F("submission__weights__weight")
+        sums = {
+            "w": Sum(weight, output_field=FloatField()),
+            "w2": Sum(weight * weight, output_field=FloatField()),
+        }
     version_field: tuple[str, ...] = (
         ("submission__version_id",) if number_of_version else ()
     )
@@ -416,9 +505,11 @@ def _answer_tallies(
             .values(
                 "question_key", "item", "value_text", "value_number", *version_field
             )
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), **sums)
         ):
             key, item, n = row["question_key"], row["item"], row["n"]
+            if sums:
+                tallies.add_weighted(row, answered=key not in several_rows_keys)
             value_key = (key, item, row["value_text"])
             tallies.value_counts[value_key] = tallies.value_counts.get(value_key, 0) + n
             if item:
@@ -433,25 +524,34 @@ def _answer_tallies(
         for row in (
             answers.filter(question_key__in=number_keys, value_number__isnull=False)
             .values("question_key", "item", "value_number", *version_field)
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), **sums)
         ):
             key, item, n = row["question_key"], row["item"], row["n"]
             tallies.add_number(key, item, row["value_number"], n)
             # A ranking is one row per option and exactly one of them is 1st.
-            if kinds[key] == QuestionKind.NUMBER or row["value_number"] == 1:
+            answered = kinds[key] == QuestionKind.NUMBER or row["value_number"] == 1
+            if answered:
                 tallies.add_answered(key, version_of(row), n)
+            if sums:
+                tallies.add_weighted(row, answered=answered)
     if other_keys:
         for row in (
             answers.filter(question_key__in=other_keys)
             .values("question_key", *version_field)
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), **sums)
         ):
             tallies.add_answered(row["question_key"], version_of(row), row["n"])
+            if sums:
+                tallies.add_weighted(row, answered=True)
     if several_rows_keys:
         for row in _respondents_by_key(
-            answers.filter(question_key__in=several_rows_keys), version_field
+            answers.filter(question_key__in=several_rows_keys),
+            version_field,
+            weight=weight,
         ):
             tallies.add_answered(row["question_key"], version_of(row), row["n"])
+            if weight is not None:
+                tallies.add_weighted(row, answered=True)
     return tallies
 
 
@@ -461,10 +561,15 @@ def survey_results(
     survey: Survey,
     filters: ResultFilters,
     language: str = "en",
+    weighting_run: WeightingRun | None = None,
 ) -> SurveyResults:
     """Per-question summaries of the submitted responses that pass `filters`.
 
-    Raises PermissionDenied for people who may not see results.
+    With `weighting_run` (a finished run of this survey), shares and means are
+    weighted: Σw·y/Σw over the respondents with a weight in the run, with 95 %
+    Wilson intervals on the effective sample size; respondents without a
+    weight (they arrived after the run) are left out and counted. Raises
+    PermissionDenied for people who may not see results.
     """
     if not can_view_results(actor, survey.organisation):
         raise PermissionDenied
@@ -484,13 +589,21 @@ def survey_results(
     }
     n_respondents = sum(n_by_version.values())
 
+    if weighting_run is not None and weighting_run.survey_id != survey.pk:
+        raise ValueError("The weighting run is another survey's.")
+    run_id = weighting_run.pk if weighting_run is not None else None
     cache_key = None
     if not filters.is_active:
-        cache_key = _results_cache_key(survey, versions, by_version_rows, language)
+        cache_key = _results_cache_key(
+            survey, versions, by_version_rows, language, weighting_run_id=run_id
+        )
         cached = cache.get(cache_key)
         if isinstance(cached, SurveyResults):
             return cached
 
+    weighting = None
+    if run_id is not None:
+        weighting = _weighting_summary(submissions, run_id, n_respondents)
     answers = answer_list_for_results(survey=survey, filters=filters)
     kinds = {question["key"]: question["kind"] for question in definitions}
     tallies = _answer_tallies(
@@ -498,7 +611,9 @@ def survey_results(
         kinds,
         number_of_version=number_of_version if len(versions) > 1 else None,
         only_version=versions[0].number if versions else 0,
+        weighting_run_id=run_id,
     )
+    weighted = run_id is not None
     answered = tallies.answered
     value_counts = tallies.value_counts
     grid_answered = tallies.grid_answered
@@ -526,18 +641,35 @@ def survey_results(
             QuestionKind.MULTIPLE_CHOICE,
             QuestionKind.SCALE,
         ):
-            counts = tuple(
-                CountRow(
-                    value=value,
-                    label=label,
-                    n=value_counts.get((key, "", value), 0),
-                    share=_share(value_counts.get((key, "", value), 0), n_answered),
+            if weighted:
+                common["n_eff"] = _n_eff(tallies.answered_w.get(key))
+                counts = tuple(
+                    _weighted_count_row(
+                        value,
+                        label,
+                        value_counts.get((key, "", value), 0),
+                        tallies.value_w.get((key, "", value), 0.0),
+                        tallies.answered_w.get(key),
+                    )
+                    for value, label in labels.items()
                 )
-                for value, label in labels.items()
-            )
+            else:
+                counts = tuple(
+                    CountRow(
+                        value=value,
+                        label=label,
+                        n=value_counts.get((key, "", value), 0),
+                        share=_share(value_counts.get((key, "", value), 0), n_answered),
+                    )
+                    for value, label in labels.items()
+                )
             scale_mean = None
             if kind == QuestionKind.SCALE:
-                scale_mean = _mean(histograms.get((key, ""), {}))
+                scale_mean = _mean(
+                    tallies.histograms_w.get((key, ""), {})
+                    if weighted
+                    else histograms.get((key, ""), {})
+                )
             results.append(
                 QuestionResult(**common, counts=counts, scale_mean=scale_mean)
             )
@@ -551,7 +683,15 @@ def survey_results(
                         label=row_label,
                         n_answered=n_row,
                         counts=tuple(
-                            CountRow(
+                            _weighted_count_row(
+                                value,
+                                label,
+                                value_counts.get((key, row_value, value), 0),
+                                tallies.value_w.get((key, row_value, value), 0.0),
+                                tallies.grid_w.get((key, row_value)),
+                            )
+                            if weighted
+                            else CountRow(
                                 value=value,
                                 label=label,
                                 n=value_counts.get((key, row_value, value), 0),
@@ -563,6 +703,8 @@ def survey_results(
                         ),
                     )
                 )
+            if weighted:
+                common["n_eff"] = _n_eff(tallies.answered_w.get(key))
             results.append(QuestionResult(**common, grid=tuple(grid)))
         elif kind == QuestionKind.RANKING:
             ranking = tuple(
@@ -570,7 +712,11 @@ def survey_results(
                     value=value,
                     label=label,
                     n_ranked=sum(histograms.get((key, value), {}).values()),
-                    mean_rank=_mean(histograms.get((key, value), {})),
+                    mean_rank=_mean(
+                        tallies.histograms_w.get((key, value), {})
+                        if weighted
+                        else histograms.get((key, value), {})
+                    ),
                     n_first=histograms.get((key, value), {}).get(1.0, 0),
                 )
                 for value, label in labels.items()
@@ -578,13 +724,20 @@ def survey_results(
             results.append(QuestionResult(**common, ranking=ranking))
         elif kind == QuestionKind.NUMBER:
             histogram = histograms.get((key, ""), {})
+            weighted_histogram = tallies.histograms_w.get((key, ""), {})
+            if weighted:
+                common["n_eff"] = _n_eff(tallies.answered_w.get(key))
             results.append(
                 QuestionResult(
                     **common,
                     number=NumberSummary(
                         n=sum(histogram.values()),
-                        mean=_mean(histogram),
-                        median=_median(histogram),
+                        mean=_mean(weighted_histogram if weighted else histogram),
+                        median=(
+                            _weighted_median(weighted_histogram)
+                            if weighted
+                            else _median(histogram)
+                        ),
                         minimum=min(histogram, default=None),
                         maximum=max(histogram, default=None),
                     ),
@@ -597,10 +750,89 @@ def survey_results(
         n_respondents_by_version=tuple(sorted(n_by_version.items())),
         is_small_group=0 < n_respondents < SMALL_GROUP_THRESHOLD,
         questions=tuple(results),
+        weighting=weighting,
     )
     if cache_key:
         cache.set(cache_key, summary, RESULTS_CACHE_SECONDS)
     return summary
+
+
+def _weighting_summary(
+    submissions: QuerySet[Submission], run_id: int, n_respondents: int
+) -> WeightingSummary:
+    """Respondents with and without a weight in the run, and their deff and n_eff."""
+    weight = F("weights__weight")
+    sums = (
+        submissions.filter(weights__run_id=run_id)
+        .order_by()
+        .aggregate(
+            n=Count("pk"),
+            w=Sum(weight, output_field=FloatField()),
+            w2=Sum(weight * weight, output_field=FloatField()),
+        )
+    )
+    n_weighted = sums["n"] or 0
+    n_eff = _n_eff((sums["w"], sums["w2"]))
+    deff = n_weighted / n_eff if n_eff else None
+    return WeightingSummary(
+        run_id=run_id,
+        n_weighted=n_weighted,
+        n_without_weight=max(n_respondents - n_weighted, 0),
+        deff=deff,
+        n_eff=n_eff,
+        is_deff_high=deff is not None and deff > DEFF_WARNING,
+        is_n_eff_low=n_eff is not None and n_eff < N_EFF_WARNING,
+    )
+
+
+def _n_eff(sums: tuple[float | None, float | None] | None) -> float | None:
+    """Kish's n_eff = (Σw)²/Σw², or None without positive weights."""
+    if sums is None:
+        return None
+    total, squares = sums
+    if not total or not squares or total <= 0 or squares <= 0:
+        return None
+    return float(total * total / squares)
+
+
+def _weighted_count_row(
+    value: str,
+    label: str,
+    n: int,
+    weighted_n: float,
+    answered: tuple[float, float] | None,
+) -> CountRow:
+    """A weighted share Σw(chose it)/Σw(answered) with its Wilson interval on n_eff."""
+    total = answered[0] if answered else 0.0
+    share = min(max(weighted_n / total, 0.0), 1.0) if total > 0 else 0.0
+    n_eff = _n_eff(answered)
+    return CountRow(
+        value=value,
+        label=label,
+        n=n,
+        share=share,
+        weighted_n=weighted_n,
+        interval=wilson_interval(share, n_eff) if n_eff else None,
+    )
+
+
+def _weighted_median(histogram: dict[float, float]) -> float | None:
+    """The weighted median of {value: Σ weights}: the lowest value with at least
+    half the weight at or below it, averaged with the next value when exactly
+    half is (as the unweighted median averages the two middle values)."""
+    total = sum(histogram.values())
+    if total <= 0:
+        return None
+    half = total / 2
+    seen = 0.0
+    values = sorted(histogram)
+    for index, value in enumerate(values):
+        seen += histogram[value]
+        if abs(seen - half) <= 1e-9 * total and index + 1 < len(values):
+            return (value + values[index + 1]) / 2
+        if seen >= half:
+            return value
+    return values[-1]
 
 
 def _results_cache_key(
@@ -608,6 +840,8 @@ def _results_cache_key(
     versions: list[SurveyVersion],
     by_version_rows: list[dict[str, Any]],
     language: str,
+    *,
+    weighting_run_id: int | None = None,
 ) -> str:
     """A key that changes whenever the unfiltered results could.
 
@@ -618,8 +852,12 @@ def _results_cache_key(
     or erased one is saved, which moves `updated_at` (so writers must save
     submissions, never `QuerySet.update()` them); a deleted one lowers the
     count. Answers are only written together with their submission.
+    Weighted results are kept apart under their run (whose weights never
+    change once it is done).
     """
     parts = [str(survey.pk), language, *(str(v.pk) for v in versions)]
+    if weighting_run_id is not None:
+        parts.append(f"weighted:{weighting_run_id}")
     for row in by_version_rows:
         changed = row["last_changed_at"]
         parts.append(f"{row['version_id']}:{row['n']}:{changed.isoformat()}")
@@ -627,7 +865,7 @@ def _results_cache_key(
     return f"survey-results:{survey.pk}:{digest}"
 
 
-def _mean(histogram: dict[float, int]) -> float | None:
+def _mean(histogram: Mapping[float, float]) -> float | None:
     """The mean of values given as {value: how many times}."""
     n = sum(histogram.values())
     return sum(value * count for value, count in histogram.items()) / n if n else None

@@ -38,7 +38,9 @@ from coproduce.apps.surveys.forms.results import (
     TagForm,
 )
 from coproduce.apps.surveys.models import QuestionKind, Survey, SurveyImport
+from coproduce.apps.surveys.permissions import can_weight_results
 from coproduce.apps.surveys.selectors import results as selectors
+from coproduce.apps.surveys.selectors.weighting import weighting_run_for_results
 from coproduce.apps.surveys.services import imports as import_services
 from coproduce.apps.surveys.services import tags as tag_services
 from coproduce.errors import DomainError
@@ -112,8 +114,15 @@ def _bar_spec(
     }
 
 
-def chart_spec(question: selectors.QuestionResult) -> dict[str, Any] | None:
-    """A Vega-Lite spec (horizontal bars) for a question, or None for no chart."""
+def chart_spec(
+    question: selectors.QuestionResult, *, weighted: bool = False
+) -> dict[str, Any] | None:
+    """A Vega-Lite spec (horizontal bars) for a question, or None for no chart.
+
+    Weighted charts show weighted shares (per cent) and say so.
+    """
+    if weighted:
+        return _weighted_chart_spec(question)
     description = _("Bar chart of answers to: %(question)s") % {
         "question": question.text
     }
@@ -167,6 +176,45 @@ def chart_spec(question: selectors.QuestionResult) -> dict[str, Any] | None:
     return None
 
 
+def _weighted_chart_spec(question: selectors.QuestionResult) -> dict[str, Any] | None:
+    description = _("Bar chart of weighted answers to: %(question)s") % {
+        "question": question.text
+    }
+    x_title = _("Weighted share of respondents (%)")
+    if question.counts:
+        return _bar_spec(
+            description=description,
+            rows=[
+                {"label": row.label, "n": round(row.share_pct, 1)}
+                for row in question.counts
+            ],
+            x_title=x_title,
+            colour=_PALETTE[2],
+        )
+    if question.grid:
+        return _bar_spec(
+            description=description,
+            rows=[
+                {
+                    "label": f"{grid_row.label}: {count.label}",
+                    "n": round(count.share_pct, 1),
+                }
+                for grid_row in question.grid
+                for count in grid_row.counts
+            ],
+            x_title=x_title,
+            colour=_PALETTE[2],
+        )
+    return None
+
+
+def _without(query: Any, *names: str) -> str:
+    copy = query.copy()
+    for name in names:
+        copy.pop(name, None)
+    return str(copy.urlencode())
+
+
 @login_required
 def results_view(
     request: AuthenticatedHttpRequest,
@@ -177,17 +225,33 @@ def results_view(
     survey = _survey(request, org_slug, engagement_slug, survey_slug)
     form = _filter_form(request, survey)
     filters = form.filters()
+    # "?weighted=1" (optionally "&run=<id>") shows the latest (or that) finished
+    # weighting run's weighted results; anything else is the unweighted page.
+    weighting_run = weighting_run_for_results(
+        survey=survey, run_id=request.GET.get("run")
+    )
+    asks_weighted = request.GET.get("weighted") == "1"
+    is_weighted = asks_weighted and weighting_run is not None
     results = selectors.survey_results(
-        actor=request.user, survey=survey, filters=filters, language=_language()
+        actor=request.user,
+        survey=survey,
+        filters=filters,
+        language=_language(),
+        weighting_run=weighting_run if is_weighted else None,
     )
     questions = [
         {
             "result": question,
-            "spec": chart_spec(question),
+            "spec": chart_spec(question, weighted=is_weighted),
             "chart_id": f"chart-spec-{number}",
         }
         for number, question in enumerate(results.questions, start=1)
     ]
+    unweighted_query = _without(request.GET, "weighted", "run")
+    weighted_query = request.GET.copy()
+    weighted_query["weighted"] = "1"
+    if weighting_run is not None:
+        weighted_query["run"] = str(weighting_run.pk)
     return render(
         request,
         "survey_results/results.html",
@@ -201,7 +265,18 @@ def results_view(
             "query": request.GET.urlencode(),
             "can_export": can_export_responses(request.user, survey.organisation),
             "can_import": can_manage_engagements(request.user, survey.organisation),
+            "can_weight": can_weight_results(request.user, survey.organisation),
             "free_text_kinds": [QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT],
+            "weighting_run": weighting_run,
+            "is_weighted": is_weighted,
+            "asks_weighted_without_run": asks_weighted and weighting_run is None,
+            "unweighted_query": unweighted_query,
+            "weighted_query": weighted_query.urlencode(),
+            "extra_hidden": (
+                [("weighted", "1"), ("run", str(weighting_run.pk))]
+                if is_weighted and weighting_run is not None
+                else []
+            ),
         },
     )
 
@@ -400,22 +475,38 @@ def export_view(
         raise PermissionDenied
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{survey.slug}-responses-{stamp}.{file_format}"
+    # "?weighted=1" (with "&run=<id>") adds a weight column from that finished
+    # run (or the latest); without a finished run the export has no weights.
+    weighting_run = (
+        weighting_run_for_results(survey=survey, run_id=request.GET.get("run"))
+        if request.GET.get("weighted") == "1"
+        else None
+    )
     response: HttpResponse | StreamingHttpResponse
     if file_format == "csv":
         response = StreamingHttpResponse(
-            exports.export_csv_lines(actor=request.user, survey=survey),
+            exports.export_csv_lines(
+                actor=request.user, survey=survey, weighting_run=weighting_run
+            ),
             content_type="text/csv; charset=utf-8",
         )
     elif file_format == "xlsx":
         response = HttpResponse(
-            exports.export_xlsx(actor=request.user, survey=survey),
+            exports.export_xlsx(
+                actor=request.user, survey=survey, weighting_run=weighting_run
+            ),
             content_type=(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             ),
         )
     elif file_format == "sav":
         response = HttpResponse(
-            exports.export_sav(actor=request.user, survey=survey, language=_language()),
+            exports.export_sav(
+                actor=request.user,
+                survey=survey,
+                language=_language(),
+                weighting_run=weighting_run,
+            ),
             content_type="application/x-spss-sav",
         )
     else:
