@@ -5,6 +5,15 @@ from coproduce.apps.organisations.services.areas import (
     area_delete,
     area_update,
 )
+from coproduce.apps.organisations.services.lookups import (
+    DeprivationImport,
+    PostcodeLookupImport,
+    PostcodeLookupMode,
+    deprivation_index_delete,
+    deprivation_index_import,
+    postcode_lookup_delete,
+    postcode_lookup_import,
+)
 from coproduce.apps.organisations.services.members import (
     invitation_accept,
     invitation_cancel,
@@ -29,9 +38,14 @@ from coproduce.apps.organisations.services.population_file import (
 )
 
 __all__ = [
+    "DeprivationImport",
+    "PostcodeLookupImport",
+    "PostcodeLookupMode",
     "area_create",
     "area_delete",
     "area_update",
+    "deprivation_index_delete",
+    "deprivation_index_import",
     "invitation_accept",
     "invitation_cancel",
     "invitation_create",
@@ -46,4 +60,6 @@ __all__ = [
     "population_category_match",
     "population_profile_delete",
     "population_profile_import",
+    "postcode_lookup_delete",
+    "postcode_lookup_import",
 ]

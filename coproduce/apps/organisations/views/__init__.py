@@ -1,5 +1,14 @@
 """Organisation pages, split by what they show; urls.py uses the names here."""
 
+from coproduce.apps.organisations.views.lookups import (
+    area_lookup_list_view,
+    deprivation_index_create_view,
+    deprivation_index_delete_view,
+    deprivation_index_detail_view,
+    postcode_lookup_delete_view,
+    postcode_lookup_upload_view,
+    postcode_lookup_view,
+)
 from coproduce.apps.organisations.views.organisation import (
     area_create_view,
     area_delete_view,
@@ -27,7 +36,11 @@ __all__ = [
     "area_create_view",
     "area_delete_view",
     "area_list_view",
+    "area_lookup_list_view",
     "area_update_view",
+    "deprivation_index_create_view",
+    "deprivation_index_delete_view",
+    "deprivation_index_detail_view",
     "invitation_accept_view",
     "invitation_cancel_view",
     "invitation_resend_view",
@@ -42,4 +55,7 @@ __all__ = [
     "population_profile_delete_view",
     "population_profile_detail_view",
     "population_profile_list_view",
+    "postcode_lookup_delete_view",
+    "postcode_lookup_upload_view",
+    "postcode_lookup_view",
 ]
