@@ -34,6 +34,8 @@ from coproduce.apps.organisations.services.lookup_files import (
 )
 
 _BATCH_SIZE = 5000
+# Prefixes per DELETE … IN (…): well inside SQLite's limit on query parameters.
+_DELETE_BATCH_SIZE = 500
 
 
 class PostcodeLookupMode:
@@ -55,8 +57,9 @@ class DeprivationImport:
 @dataclass(frozen=True)
 class PostcodeLookupImport:
     n_postcodes: int  # distinct postcodes in the file
-    n_removed: int  # postcodes of the old lookup deleted (replace)
-    n_changed: int  # postcodes already in the lookup given another area (add)
+    n_added: int  # postcodes new to the lookup
+    n_changed: int  # postcodes already in the lookup, now in another area
+    n_removed: int  # postcodes of the old lookup not in the file (replace only)
     n_total: int  # postcodes in the lookup afterwards
 
 
@@ -190,9 +193,10 @@ def postcode_lookup_import(
 ) -> PostcodeLookupImport:
     """Load the organisation's postcode → area lookup from a CSV or XLSX file.
 
-    `mode` "replace" (the default) deletes the old lookup first; "add" keeps it,
-    and the file's rows win for postcodes in both. Every row is checked before
-    anything is written. Raises PermissionDenied (only administrators and
+    With `mode` "replace" (the default) the lookup afterwards holds exactly the
+    file's rows; with "add" it keeps its other rows too, and the file's rows
+    win for postcodes in both. Every row is checked before anything is
+    written, and then only rows that differ are. Raises PermissionDenied (only administrators and
     analysts may upload), PostcodeLookupError (an unknown mode, an unreadable
     file, or up to 50 problems naming their rows and columns).
     """
@@ -208,34 +212,36 @@ def postcode_lookup_import(
     )
     _lock(organisation)
     existing = PostcodeArea.objects.filter(organisation=organisation)
-    n_removed = n_changed = 0
-    if mode == PostcodeLookupMode.REPLACE:
-        n_removed, _by_model = existing.delete()
-        rows = list(checked.area_of_prefix.items())
+    in_file = checked.area_of_prefix
+    current = dict(existing.values_list("prefix", "area_id"))
+    # Only what differs is written, so uploading next year's file again
+    # touches the few postcodes that moved, not all of them.
+    changed = [
+        p for p, area_id in in_file.items() if current.get(p, area_id) != area_id
+    ]
+    removed = (
+        [prefix for prefix in current if prefix not in in_file]
+        if mode == PostcodeLookupMode.REPLACE
+        else []
+    )
+    if len(changed) + len(removed) == len(current):
+        existing.delete()  # one statement instead of many batches
     else:
-        current = dict(existing.values_list("prefix", "area_id"))
-        # Postcodes already there with another area move to the file's area.
-        changed = [
-            prefix
-            for prefix, area_id in checked.area_of_prefix.items()
-            if current.get(prefix, area_id) != area_id
-        ]
-        n_changed = len(changed)
-        for start in range(0, n_changed, _BATCH_SIZE):
-            existing.filter(prefix__in=changed[start : start + _BATCH_SIZE]).delete()
-        rows = [
-            (prefix, area_id)
-            for prefix, area_id in checked.area_of_prefix.items()
-            if current.get(prefix) != area_id
-        ]
+        stale = changed + removed
+        for start in range(0, len(stale), _DELETE_BATCH_SIZE):
+            existing.filter(
+                prefix__in=stale[start : start + _DELETE_BATCH_SIZE]
+            ).delete()
     # Checked above row by row; full_clean() per row would cost a query each.
     PostcodeArea.objects.bulk_create(
         (
             PostcodeArea(organisation=organisation, prefix=prefix, area_id=area_id)
-            for prefix, area_id in rows
+            for prefix, area_id in in_file.items()
+            if current.get(prefix) != area_id
         ),
         batch_size=_BATCH_SIZE,
     )
+    n_added = sum(1 for prefix in in_file if prefix not in current)
     n_total = existing.count()
     audit_event_create(
         actor=actor,
@@ -245,16 +251,18 @@ def postcode_lookup_import(
         changes={
             "mode": mode,
             "file": filename[-255:],
-            "n_postcodes": len(checked.area_of_prefix),
-            "n_removed": n_removed,
-            "n_changed": n_changed,
+            "n_postcodes": len(in_file),
+            "n_added": n_added,
+            "n_changed": len(changed),
+            "n_removed": len(removed),
             "n_total": n_total,
         },
     )
     return PostcodeLookupImport(
-        n_postcodes=len(checked.area_of_prefix),
-        n_removed=n_removed,
-        n_changed=n_changed,
+        n_postcodes=len(in_file),
+        n_added=n_added,
+        n_changed=len(changed),
+        n_removed=len(removed),
         n_total=n_total,
     )
 

@@ -110,8 +110,9 @@ def test_one_postcode_is_matched_the_same_way(organisation, lookup):
 
     assert match is not None
     assert (match.prefix, match.area) == ("CF101", lookup["a"])
-    assert area_for_postcode(organisation=organisation, postcode="CF10 1AA") == (
-        lookup["b"]
+    assert (
+        area_for_postcode(organisation=organisation, postcode="CF10 1AA")
+        == (lookup["b"])
     )
 
 

@@ -570,7 +570,13 @@ def test_a_postcode_file_replaces_the_lookup(organisation, analyst, small_areas)
         ),
     )
 
-    assert (result.n_postcodes, result.n_removed, result.n_total) == (3, 1, 3)
+    assert (
+        result.n_postcodes,
+        result.n_added,
+        result.n_changed,
+        result.n_removed,
+        result.n_total,
+    ) == (3, 3, 0, 1, 3)
     assert dict(
         PostcodeArea.objects.filter(organisation=organisation).values_list(
             "prefix", "area__code"
@@ -599,7 +605,13 @@ def test_adding_keeps_the_lookup_and_the_files_rows_win(
         mode="add",
     )
 
-    assert (result.n_postcodes, result.n_changed, result.n_total) == (3, 1, 3)
+    assert (
+        result.n_postcodes,
+        result.n_added,
+        result.n_changed,
+        result.n_removed,
+        result.n_total,
+    ) == (3, 1, 1, 0, 3)
     assert dict(
         PostcodeArea.objects.filter(organisation=organisation).values_list(
             "prefix", "area_id"
@@ -652,6 +664,30 @@ def test_a_large_file_takes_a_handful_of_queries(
         )
 
     assert result.n_total == expected == PostcodeArea.objects.count()
+
+
+@pytest.mark.django_db
+def test_replacing_with_next_years_file_writes_only_what_changed(
+    organisation, analyst, small_areas
+):
+    first, second, _third = small_areas
+    for prefix in ("CF10", "CF11", "CF12"):
+        PostcodeAreaFactory(organisation=organisation, prefix=prefix, area=first)
+    kept = PostcodeArea.objects.get(prefix="CF10")
+
+    result = postcode_lookup_import(
+        actor=analyst,
+        organisation=organisation,
+        file=_postcodes("CF10,W01000001", "CF11,W01000002", "CF13,W01000001"),
+    )
+
+    assert (result.n_added, result.n_changed, result.n_removed) == (1, 1, 1)
+    assert dict(
+        PostcodeArea.objects.filter(organisation=organisation).values_list(
+            "prefix", "area_id"
+        )
+    ) == {"CF10": first.pk, "CF11": second.pk, "CF13": first.pk}
+    assert PostcodeArea.objects.get(prefix="CF10").pk == kept.pk  # untouched
 
 
 # --- postcode lookup: bad input -------------------------------------------------------

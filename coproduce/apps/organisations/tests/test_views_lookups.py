@@ -224,8 +224,8 @@ def test_uploading_a_postcode_lookup_replaces_it_and_reports_counts(
         "CF11",
     ]
     text = page_text(client.get(response.url))
-    assert "2 postcodes in the file" in text
-    assert "The lookup now holds 2 postcodes." in text
+    assert "New: 2. Moved to another area: 0. Removed: 1." in text
+    assert "The lookup now holds 2 postcodes, sectors or districts." in text
 
 
 @pytest.mark.django_db
@@ -329,9 +329,7 @@ def test_deleting_the_postcode_lookup_needs_a_post(
 
 
 @pytest.mark.django_db
-def test_the_dashboard_and_list_link_to_the_lookups(
-    organisation, analyst, client_for
-):
+def test_the_dashboard_and_list_link_to_the_lookups(organisation, analyst, client_for):
     index = DeprivationIndexFactory(organisation=organisation, name="WIMD 2019")
     client = client_for(analyst)
 

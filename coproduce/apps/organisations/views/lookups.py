@@ -268,16 +268,19 @@ def postcode_lookup_upload_view(
         else:
             messages.success(
                 request,
-                ngettext(
-                    "Postcode lookup uploaded: %(count)s postcode in the file.",
-                    "Postcode lookup uploaded: %(count)s postcodes in the file.",
-                    result.n_postcodes,
+                _(
+                    "Postcode lookup uploaded. New: %(added)s. Moved to another "
+                    "area: %(changed)s. Removed: %(removed)s."
                 )
-                % {"count": f"{result.n_postcodes:,}"}
+                % {
+                    "added": f"{result.n_added:,}",
+                    "changed": f"{result.n_changed:,}",
+                    "removed": f"{result.n_removed:,}",
+                }
                 + " "
                 + ngettext(
-                    "The lookup now holds %(count)s postcode.",
-                    "The lookup now holds %(count)s postcodes.",
+                    "The lookup now holds %(count)s postcode, sector or district.",
+                    "The lookup now holds %(count)s postcodes, sectors or districts.",
                     result.n_total,
                 )
                 % {"count": f"{result.n_total:,}"},
