@@ -196,9 +196,10 @@ def postcode_lookup_import(
     With `mode` "replace" (the default) the lookup afterwards holds exactly the
     file's rows; with "add" it keeps its other rows too, and the file's rows
     win for postcodes in both. Every row is checked before anything is
-    written, and then only rows that differ are. Raises PermissionDenied (only administrators and
-    analysts may upload), PostcodeLookupError (an unknown mode, an unreadable
-    file, or up to 50 problems naming their rows and columns).
+    written, and then only rows that differ are. Raises PermissionDenied (only
+    administrators and analysts may upload) or PostcodeLookupError (an unknown
+    mode, an unreadable file, or up to 50 problems naming their rows and
+    columns).
     """
     if not can_manage_area_lookups(actor, organisation):
         raise PermissionDenied
