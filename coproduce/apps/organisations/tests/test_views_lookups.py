@@ -363,7 +363,7 @@ def test_the_pages_are_in_welsh_at_cy(organisation, analyst, small_area, client_
     assert "Mynegeion amddifadedd" in page_text(listing)
     assert "Cymru" in page_text(detail)
     assert "Gwirio cod post" in page_text(postcodes)
-    assert "Uwchlwytho mynegai amddifadedd" in page_text(upload)
+    assert "Llwytho mynegai amddifadedd i fyny" in page_text(upload)
 
 
 @pytest.mark.django_db
