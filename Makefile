@@ -78,6 +78,7 @@ bench: setup
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) benchmarks/results_page.py
 	$(PY) benchmarks/weighting.py
+	$(PY) benchmarks/area_lookups.py
 	$(PY) benchmarks/submit_load.py
 
 # For developers: refresh the Welsh catalogue after adding strings (needs gettext).
