@@ -33,12 +33,17 @@ def is_postcode_district(compact: str) -> bool:
     return bool(_DISTRICT.match(compact))
 
 
-def postcode_display(compact: str) -> str:
+def postcode_display(compact: str, *, within: str = "") -> str:
     """A compact prefix as people write it: "CF101AA" → "CF10 1AA".
 
-    Only full postcodes get their space back: the inward part is always a
-    digit and two letters. Districts and sectors are shown as stored.
+    A full postcode gets its space back: the inward part is always a digit and
+    two letters. A sector is told from a district only by the full postcode it
+    starts (`within`): "CF912" within "CF912AB" is "CF91 2". Otherwise districts
+    and sectors are shown as stored.
     """
-    if len(compact) >= 5 and compact[-2:].isalpha() and compact[-3].isdigit():
-        return f"{compact[:-3]} {compact[-3:]}"
+    full = within or compact
+    if len(full) >= 5 and full[-2:].isalpha() and full[-3].isdigit():
+        outward = len(full) - 3
+        if len(compact) > outward and full.startswith(compact):
+            return f"{compact[:outward]} {compact[outward:]}"
     return compact

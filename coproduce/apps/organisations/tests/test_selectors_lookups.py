@@ -183,3 +183,21 @@ def test_small_areas_without_a_decile_are_counted(organisation):
     DeprivationAreaFactory(index=index, area=covered)
 
     assert deprivation_small_areas_without_decile(index=index) == 2
+
+
+@pytest.mark.parametrize(
+    ("compact", "within", "shown"),
+    [
+        ("CF101AA", "", "CF10 1AA"),
+        ("M11AE", "", "M1 1AE"),
+        ("CF101", "CF101AB", "CF10 1"),
+        ("B11", "B11AA", "B1 1"),  # sector 1 of B1, not district B11
+        ("B11", "B111AA", "B11"),
+        ("CF10", "", "CF10"),
+        ("CF101", "", "CF101"),  # alone, a sector cannot be told from a district
+    ],
+)
+def test_postcodes_are_shown_with_their_space(compact, within, shown):
+    from coproduce.apps.organisations.postcodes import postcode_display
+
+    assert postcode_display(compact, within=within) == shown

@@ -284,7 +284,7 @@ def test_checking_a_postcode_says_which_area_it_is_in(
     bad = client.get(url, {"postcode": "<b>CF10</b>"})
 
     assert "CF10 1AB is in Splott 1 (W01000001)." in found
-    assert "It matched CF101 in the lookup." in found
+    assert "It matched CF10 1 in the lookup." in found
     assert "NP20 1AA is not in the lookup." in missing
     assert bad.status_code == 200
     assert_error_summary_names_field(

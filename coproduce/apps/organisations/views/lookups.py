@@ -234,7 +234,9 @@ def postcode_lookup_view(
             checked = {
                 "postcode": postcode_display(compact),
                 "area": match.area if match is not None else None,
-                "prefix": postcode_display(match.prefix) if match else "",
+                "prefix": (
+                    postcode_display(match.prefix, within=compact) if match else ""
+                ),
                 "is_exact": match is not None and match.prefix == compact,
             }
     return render(
