@@ -15,6 +15,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.organisations.models import Area, Organisation, Role
@@ -28,6 +29,7 @@ from coproduce.demo.engagements import (
     WARD_POSTCODE_DISTRICTS,
     demo_engagements_build,
 )
+from coproduce.demo.inclusion import demo_inclusion_build
 from coproduce.demo.lookups import demo_lookups_build
 from coproduce.demo.population import demo_population_build
 
@@ -184,6 +186,12 @@ def demo_build(
             },
             seed=seed,
             n_survey_responses=n_survey_responses,
+        )
+        demo_inclusion_build(
+            organisation=organisation,
+            officer=users[f"officer@{DEMO_EMAIL_DOMAIN}"],
+            seed=seed,
+            now=timezone.now(),
         )
     return [
         (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -282,3 +282,88 @@ def response_figures_for_organisation(*, organisation: Organisation) -> Response
         if published_at is not None and closed_at is not None
     ]
     return response_figures_compute(n_closed=closed.count(), days_to_answer=days)
+
+
+# --- for inclusion snapshots and the inclusion dashboard -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CommentContribution:
+    """One comment that was not rejected: its author, engagement and time."""
+
+    engagement_id: int
+    user_id: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementTimeline:
+    """When an engagement opened, closed and was answered, for inclusion figures."""
+
+    engagement_id: int
+    status: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    closed_at: datetime | None
+    response_published_at: datetime | None  # the published "you said, we did"
+
+
+def comment_contributions_for_organisation(
+    *, organisation: Organisation
+) -> list[CommentContribution]:
+    """Every comment in the organisation's engagements except rejected ones, oldest
+    first. One query; no actor (the inclusion service checks permission)."""
+    rows = (
+        Comment.objects.filter(engagement__organisation=organisation)
+        .exclude(status=Comment.Status.REJECTED)
+        .order_by("created_at", "pk")
+        .values_list("engagement_id", "author_id", "created_at")
+    )
+    return [
+        CommentContribution(
+            engagement_id=engagement_id, user_id=user_id, created_at=created_at
+        )
+        for engagement_id, user_id, created_at in rows
+    ]
+
+
+def engagement_timelines_for_organisation(
+    *, organisation: Organisation
+) -> list[EngagementTimeline]:
+    """Dates of every engagement of the organisation that is not a draft. One query."""
+    rows = (
+        Engagement.objects.filter(organisation=organisation)
+        .exclude(status=Status.DRAFT)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "status",
+            "opens_at",
+            "closes_at",
+            "closed_at",
+            "response__status",
+            "response__published_at",
+        )
+    )
+    timelines = []
+    for (
+        pk,
+        status,
+        opens_at,
+        closes_at,
+        closed_at,
+        response_status,
+        answered_at,
+    ) in rows:
+        is_published = response_status == EngagementResponse.Status.PUBLISHED
+        timelines.append(
+            EngagementTimeline(
+                engagement_id=pk,
+                status=status,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                closed_at=closed_at,
+                response_published_at=answered_at if is_published else None,
+            )
+        )
+    return timelines

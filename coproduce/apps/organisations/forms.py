@@ -6,7 +6,9 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, PREFER_NOT_TO_SAY
 from coproduce.apps.organisations.models import Area, Nation, Organisation, Role
 
 
@@ -102,6 +104,40 @@ class RoleForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files (Django's documented pattern)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A list of uploaded files; each is checked as a FileField checks one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The GOV.UK renderer styles inputs by widget name; this one is new.
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"class": "govuk-file-upload"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data] or one(None, initial)
+        return [one(data, initial)]
+
+
+# Short names of the characteristics, as the upload form and mapping pages show.
+CHARACTERISTIC_LABELS = {
+    "age_band": _("Age"),
+    "sex": _("Sex"),
+    "gender_identity": _("Gender identity"),
+    "ethnicity": _("Ethnic group"),
+    "disability": _("Disability"),
+    "welsh_ability": _("Welsh language skills"),
+}
+
+
 class PopulationProfileForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
@@ -124,11 +160,12 @@ class PopulationProfileForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes (optional)"), required=False, widget=forms.Textarea
     )
-    file = forms.FileField(
-        label=_("Upload a file"),
+    file = MultipleFileField(
+        label=_("Upload files"),
         help_text=_(
-            "A CSV (UTF-8) or XLSX file with the columns area_code, "
-            "characteristic, category and count."
+            "CSV (UTF-8) or XLSX files: either with the columns area_code, "
+            "characteristic, category and count, or ONS Census 2021 tables with "
+            "one variable each. You can choose several files at once."
         ),
         error_messages={
             "required": _("Select a CSV or XLSX file."),
@@ -136,6 +173,23 @@ class PopulationProfileForm(forms.Form):
             "invalid": _("Select a CSV or XLSX file."),
         },
     )
+    characteristic = forms.ChoiceField(
+        label=_("What the ONS table counts (optional)"),
+        help_text=_(
+            "Only needed when an ONS table's heading does not say, for example "
+            "a table you renamed."
+        ),
+        required=False,
+        choices=[("", _("Work it out from the file"))],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ChoiceField", self.fields["characteristic"])
+        field.choices = [
+            ("", _("Work it out from the file")),
+            *CHARACTERISTIC_LABELS.items(),
+        ]
 
 
 class PopulationAreaForm(forms.Form):
@@ -152,6 +206,55 @@ class PopulationAreaForm(forms.Form):
         super().__init__(*args, **kwargs)
         area_field = cast("forms.ModelChoiceField[Area]", self.fields["area"])
         area_field.queryset = areas
+
+
+class CensusLabelsForm(forms.Form):
+    """One choice per unknown ONS label: a product category, or leave it out."""
+
+    def __init__(
+        self, *args: Any, unknown: list[Any], leave_out: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.unknown = unknown
+        for index, item in enumerate(unknown):
+            choices = ABOUT_YOU_FIELDS[item.characteristic]
+            self.fields[f"label_{index}"] = forms.ChoiceField(
+                label=item.label,
+                help_text=ngettext_lazy(
+                    "%(characteristic)s: %(count)s row, on row %(row)s of %(file)s.",
+                    "%(characteristic)s: %(count)s rows, the first on row %(row)s "
+                    "of %(file)s.",
+                    "count",
+                )
+                % {
+                    "characteristic": CHARACTERISTIC_LABELS[item.characteristic],
+                    "count": item.n_rows,
+                    "row": item.first_row,
+                    "file": item.filename,
+                },
+                choices=[
+                    ("", _("Choose a category")),
+                    *(
+                        (value, label)
+                        for value, label in choices.choices
+                        if value != PREFER_NOT_TO_SAY
+                    ),
+                    (leave_out, _("Leave out (not counted)")),
+                ],
+                error_messages={
+                    "required": _("Choose a category for this label, or leave it out."),
+                    "invalid_choice": _(
+                        "Choose a category for this label, or leave it out."
+                    ),
+                },
+            )
+
+    def choices(self) -> dict[tuple[str, str], str]:
+        """(characteristic, label) → chosen category value or the leave-out value."""
+        return {
+            (item.characteristic, item.label): self.cleaned_data[f"label_{index}"]
+            for index, item in enumerate(self.unknown)
+        }
 
 
 class DeprivationIndexForm(forms.Form):

@@ -370,6 +370,103 @@ class PopulationMargin(models.Model):
         return f"{self.area.code} {self.characteristic}={self.category}: {self.count}"
 
 
+class CensusLabelMapping(models.Model):
+    """An organisation's choice for an ONS category label the product does not know.
+
+    Many labels may map to one category; a blank category means "leave out (not
+    counted)". Saved from the mapping screen and reused by every later import.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="census_label_mappings"
+    )
+    characteristic = models.CharField(
+        _("characteristic"), max_length=30, choices=POPULATION_CHARACTERISTIC_CHOICES
+    )
+    # The label normalised (NFC, case-folded, trimmed): what imports look up.
+    source_label_key = models.CharField(max_length=500)
+    # The label as it first appeared in a file, for people to read.
+    source_label = models.CharField(_("label in the file"), max_length=500)
+    # A category value from core.about_you, or "" to leave the label out.
+    category = models.CharField(_("category"), max_length=30, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("organisation", "characteristic", "source_label_key")
+        verbose_name = _("census label mapping")
+        verbose_name_plural = _("census label mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "characteristic", "source_label_key"),
+                name="census_label_mapping_unique_label",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.characteristic}: {self.source_label} → {self.category or '-'}"
+
+    def clean(self) -> None:
+        choices = ABOUT_YOU_FIELDS.get(self.characteristic)
+        if (
+            choices is not None
+            and self.category
+            and (
+                self.category not in choices.values
+                or self.category == "prefer_not_to_say"
+            )
+        ):
+            raise ValidationError(
+                {"category": _("Choose one of the characteristic's categories.")}
+            )
+
+
+def _staging_expiry() -> datetime:
+    return timezone.now() + timedelta(days=1)
+
+
+class CensusImportStaging(models.Model):
+    """An upload waiting for its owner to map unknown ONS labels.
+
+    Keeps the uploaded files and the profile's details between the upload and
+    the mapping screen, so nobody uploads twice. Deleted when the import
+    succeeds or is cancelled; after a day it is expired and deleted.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=200)
+    age_base = models.CharField(max_length=50)
+    notes = models.TextField(blank=True)
+    # The characteristic the officer chose for tables whose heading says none.
+    characteristic = models.CharField(max_length=30, blank=True)
+    # [{"name": file name, "content": base64 of the bytes}, …]
+    files = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_staging_expiry)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
 class Nation(models.TextChoices):
     """A UK nation. Deprivation deciles rank small areas within one nation only."""
 

@@ -11,11 +11,14 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.organisations.models import (
     Area,
+    CensusImportStaging,
+    CensusLabelMapping,
     DeprivationArea,
     DeprivationIndex,
     Invitation,
@@ -28,6 +31,7 @@ from coproduce.apps.organisations.models import (
 )
 from coproduce.apps.organisations.permissions import (
     can_manage_organisation,
+    can_manage_population_profiles,
     can_view_area_lookups,
     can_view_areas,
     can_view_population_profiles,
@@ -358,6 +362,51 @@ def population_margins(
             sums, key=lambda c: (order.index(c) if c in order else len(order), c)
         )
     }
+
+
+def census_label_mapping_list(
+    *, actor: User | AnonymousUser, organisation: Organisation
+) -> QuerySet[CensusLabelMapping]:
+    """The organisation's saved ONS label mappings, by characteristic and label.
+
+    Raises PermissionDenied for non-members (members read them, as they read
+    population profiles).
+    """
+    if not can_view_population_profiles(actor, organisation):
+        raise PermissionDenied
+    return (
+        CensusLabelMapping.objects.filter(organisation=organisation)
+        .select_related("created_by")
+        .order_by("characteristic", "source_label_key", "pk")
+    )
+
+
+def census_label_mapping_get(
+    *, actor: User | AnonymousUser, organisation: Organisation, pk: int
+) -> CensusLabelMapping:
+    """One saved mapping of the organisation; 404 if missing or another's."""
+    return get_object_or_404(
+        census_label_mapping_list(actor=actor, organisation=organisation), pk=pk
+    )
+
+
+def census_staging_get(
+    *, actor: User | AnonymousUser, organisation: Organisation, pk: int
+) -> CensusImportStaging:
+    """The actor's own upload waiting for label choices.
+
+    Raises PermissionDenied for people who may not import profiles; 404 for an
+    upload that is missing, expired, or someone else's.
+    """
+    if not can_manage_population_profiles(actor, organisation):
+        raise PermissionDenied
+    return get_object_or_404(
+        CensusImportStaging.objects.select_related("organisation"),
+        organisation=organisation,
+        created_by_id=actor.pk,
+        expires_at__gt=timezone.now(),
+        pk=pk,
+    )
 
 
 # --- area lookups: postcodes and deprivation ------------------------------------------

@@ -64,6 +64,26 @@ urlpatterns = [
         views.postcode_lookup_delete_view,
         name="postcode-lookup-delete",
     ),
+    path(
+        f"{_org}population/uploads/<int:pk>/labels/",
+        views.census_labels_view,
+        name="census-labels",
+    ),
+    path(
+        f"{_org}population/uploads/<int:pk>/cancel/",
+        views.census_import_cancel_view,
+        name="census-import-cancel",
+    ),
+    path(
+        f"{_org}population/label-mappings/",
+        views.census_label_mapping_list_view,
+        name="census-label-mapping-list",
+    ),
+    path(
+        f"{_org}population/label-mappings/<int:pk>/delete/",
+        views.census_label_mapping_delete_view,
+        name="census-label-mapping-delete",
+    ),
     path(f"{_org}members/", views.member_list_view, name="member-list"),
     path(f"{_org}members/invite/", views.member_invite_view, name="member-invite"),
     path(

@@ -28,6 +28,7 @@ from django.utils import translation
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, ABOUT_YOU_LABELS
+from coproduce.apps.core.tables import formula_guard
 from coproduce.apps.engagements.permissions import can_export_responses
 from coproduce.apps.surveys.definition import QuestionDefinition, localised
 from coproduce.apps.surveys.models import Answer, QuestionKind, Submission, Survey
@@ -40,7 +41,6 @@ CHUNK_SIZE = 1000
 FIXED_COLUMNS = ("submission_id", "version", "channel", "submitted_at")
 AREA_COLUMN = "area_code"
 POSTCODE_COLUMN = "postcode"  # accepted by imports, never exported
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +55,6 @@ class Column:
     item: str = ""  # the option (multiple choice, ranking) or row (grid)
     # Allowed values and their labels (English), for value labels and checks.
     values: tuple[tuple[str, str], ...] = ()
-
-
-def formula_guard(text: str) -> str:
-    """Text a spreadsheet will show as text, never run as a formula."""
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
-def formula_unguard(text: str) -> str:
-    """Undo `formula_guard` (imports of our own exports)."""
-    if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
-        return text[1:]
-    return text
 
 
 def question_columns(question: QuestionDefinition) -> list[Column]:

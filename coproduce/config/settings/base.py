@@ -213,6 +213,16 @@ COPRODUCE_MAX_DOCUMENT_BYTES = env.int(
     "COPRODUCE_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024
 )
 
+# Small-number protection (inclusion/disclosure.py): counts of people from 1 to
+# the threshold − 1 are hidden outside the analyst and administrator roles, and
+# below the public threshold on anything public.
+COPRODUCE_SMALL_NUMBER_THRESHOLD = env.int(
+    "COPRODUCE_SMALL_NUMBER_THRESHOLD", default=10
+)
+COPRODUCE_PUBLIC_SMALL_NUMBER_THRESHOLD = env.int(
+    "COPRODUCE_PUBLIC_SMALL_NUMBER_THRESHOLD", default=5
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,4 +1,4 @@
-"""Template helpers: the language switch and GOV.UK form widgets."""
+"""Template helpers: the language switch, GOV.UK form widgets and table cells."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from django import template
 from django.forms import BoundField
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from coproduce.apps.core.tables import HIDDEN, HIDDEN_MARK, TableColumn
 
 register = template.Library()
 
@@ -54,3 +58,30 @@ def govuk_widget(field: BoundField) -> SafeString:
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def table_cell(cell: Any, column: TableColumn) -> SafeString:
+    """One cell of a `core.tables.Table`, formatted for its column's kind.
+
+    A hidden cell shows the "[c]" of the downloads to sighted readers and says
+    what it means to screen readers; the note under the table explains it.
+    """
+    if cell is HIDDEN:
+        return format_html(
+            '<span aria-hidden="true">{}</span>'
+            '<span class="govuk-visually-hidden">{}</span>',
+            HIDDEN_MARK,
+            _("hidden to protect people in a small group"),
+        )
+    if cell is None:
+        return format_html("{}", "–")
+    if isinstance(cell, bool) or not isinstance(cell, int | float):
+        return format_html("{}", cell)
+    if column.kind == "percent":
+        return format_html("{}%", f"{cell:.1f}")
+    if column.kind == "count" and isinstance(cell, int):
+        return format_html("{}", f"{cell:,}")
+    if isinstance(cell, float):
+        return format_html("{}", f"{cell:.2f}")
+    return format_html("{}", cell)

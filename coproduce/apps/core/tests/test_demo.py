@@ -54,7 +54,10 @@ def test_the_demo_spans_the_participation_levels_and_the_whole_loop() -> None:
     # One closed engagement is past its response date, for the overdue list.
     overdue = engagements.get(status=Engagement.Status.CLOSED)
     assert overdue.response_due_on < timezone.localdate()
-    assert Submission.objects.filter(status="submitted").count() == N_RESPONSES
+    # N_RESPONSES to the open park survey; the archived past engagements
+    # (demo/inclusion.py) have their own few dozen each.
+    park = Submission.objects.filter(status="submitted", survey__slug="park-survey")
+    assert park.count() == N_RESPONSES
 
 
 def test_respondents_are_skewed_older_than_the_population() -> None:
@@ -111,3 +114,31 @@ def test_the_demo_has_a_population_profile_for_every_small_area() -> None:
             "disability",
             "welsh_ability",
         }
+
+
+def test_the_demo_has_inclusion_figures_for_every_opened_engagement() -> None:
+    from coproduce.apps.inclusion.disclosure import EXACT
+    from coproduce.apps.inclusion.models import InclusionSnapshot
+    from coproduce.apps.inclusion.selectors.dashboard import inclusion_dashboard
+    from coproduce.apps.organisations.models import Role
+
+    demo_build(seed=7, n_survey_responses=N_RESPONSES)
+
+    organisation = Organisation.objects.get(slug=DEMO_ORGANISATION_SLUG)
+    opened = Engagement.objects.filter(organisation=organisation).exclude(
+        status__in=(Engagement.Status.DRAFT, Engagement.Status.SCHEDULED)
+    )
+    snapshots = InclusionSnapshot.objects.filter(organisation=organisation)
+    assert snapshots.count() == opened.count()
+    assert set(snapshots.values_list("status", flat=True)) == {"done"}
+    analyst = organisation.memberships.get(role=Role.ANALYST).user
+    dashboard = inclusion_dashboard(
+        actor=analyst, organisation=organisation, disclosure=EXACT
+    )
+    # A year of history: several quarters, each with people coming back.
+    assert len(dashboard.quarters) >= 4
+    assert any(q.usual_suspect_pct for q in dashboard.quarters)
+    assert any(q.mean_score is not None for q in dashboard.quarters)
+    park = snapshots.get(engagement__surveys__slug="park-survey")
+    assert park.result["linked_share"] > 0.7
+    assert 0 < park.result["newcomers"]["share"] < 1

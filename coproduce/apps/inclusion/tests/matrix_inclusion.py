@@ -20,6 +20,14 @@ ROWS: list[Row] = [
         "inclusion foreign engagement",
         members(404),
     ),
+    # Downloads carry the same small-number protection as the page.
+    Row("inclusion:engagement-who-took-part-download", "inclusion xlsx", members()),
+    Row("inclusion:engagement-who-took-part-download", "inclusion csv", members()),
+    Row(
+        "inclusion:engagement-who-took-part-download",
+        "inclusion foreign xlsx",
+        members(404),
+    ),
 ]
 
 
@@ -38,5 +46,20 @@ def scenario_kwargs(context: MatrixContext) -> dict[str, dict[str, Any]]:
         "inclusion foreign engagement": {
             "org_slug": organisation.slug,
             "slug": foreign.slug,
+        },
+        "inclusion xlsx": {
+            "org_slug": organisation.slug,
+            "slug": engagement.slug,
+            "file_format": "xlsx",
+        },
+        "inclusion csv": {
+            "org_slug": organisation.slug,
+            "slug": engagement.slug,
+            "file_format": "csv",
+        },
+        "inclusion foreign xlsx": {
+            "org_slug": organisation.slug,
+            "slug": foreign.slug,
+            "file_format": "xlsx",
         },
     }

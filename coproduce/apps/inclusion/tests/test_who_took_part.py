@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from coproduce.apps.core.about_you import PREFER_NOT_TO_SAY, AgeBand
 from coproduce.apps.engagements.models import Engagement
@@ -181,3 +186,162 @@ def test_signed_out_people_are_sent_to_log_in(example, client_for):
     response = client_for(None).get(url)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.fixture
+def small_groups(example):
+    """The example plus 3 Black and 40 White respondents against a profile of
+    ethnic groups (residents 100 Black, 900 White): 3 is a small count."""
+    engagement, profile = example
+    survey = engagement.surveys.get()
+    area = engagement.areas.get()
+    _respondents(survey, 3, ethnicity="black")
+    _respondents(survey, 40, ethnicity="white")
+    for category, count in (("black", 100), ("white", 900)):
+        PopulationMarginFactory(
+            profile=profile,
+            area=area,
+            characteristic="ethnicity",
+            category=category,
+            count=count,
+        )
+    return engagement, profile
+
+
+def _ethnicity(report):
+    return {c.name: c for c in report.characteristics}["ethnicity"]
+
+
+def test_small_counts_are_hidden_from_officers_but_not_analysts(
+    small_groups, officer, analyst
+):
+    """3 Black respondents is below 10: hidden for the officer, with White (40)
+    as the secondary cell, since 43 − 40 would give it away."""
+    engagement, profile = small_groups
+
+    for_officer = _ethnicity(
+        engagement_who_took_part(actor=officer, engagement=engagement, profile=profile)
+    )
+    for_analyst = _ethnicity(
+        engagement_who_took_part(actor=analyst, engagement=engagement, profile=profile)
+    )
+
+    assert [row.n_participants for row in for_officer.rows] == [None, None]
+    assert [row.participant_pct for row in for_officer.rows] == [None, None]
+    assert all(row.is_hidden for row in for_officer.rows)
+    # Residents' shares and the readings are not about respondents: still shown.
+    assert [round(row.population_pct) for row in for_officer.rows] == [10, 90]
+    assert for_officer.rows[0].is_under_represented
+    assert [row.n_participants for row in for_analyst.rows] == [3, 40]
+
+
+def test_the_officer_page_says_fewer_than_ten_and_never_shows_the_count(
+    small_groups, officer, client_for
+):
+    engagement, _profile = small_groups
+    url = reverse(
+        "inclusion:engagement-who-took-part",
+        args=[engagement.organisation.slug, engagement.slug],
+    )
+
+    text = client_for(officer).get(url).content.decode()
+
+    assert "are 10% of residents but fewer than 10 of the people who answered" in text
+    assert "counts below 10 are hidden" in text
+    section = text[text.index('id="table-ethnicity"') :]
+    section = section[: section.index("</table>")]
+    assert "[c]" in section
+    assert ">3<" not in section
+    assert ">40<" not in section
+
+
+def _download(client, engagement, file_format, **params):
+    url = reverse(
+        "inclusion:engagement-who-took-part-download",
+        args=[engagement.organisation.slug, engagement.slug, file_format],
+    )
+    return client.get(url, params)
+
+
+def test_csv_downloads_match_the_page_and_keep_counts_hidden(
+    small_groups, officer, analyst, client_for
+):
+    engagement, _profile = small_groups
+
+    officer_csv = _download(client_for(officer), engagement, "csv", table="ethnicity")
+    analyst_csv = _download(client_for(analyst), engagement, "csv", table="ethnicity")
+
+    assert officer_csv.status_code == 200
+    assert officer_csv["Content-Type"] == "text/csv; charset=utf-8"
+    officer_rows = list(csv.reader(io.StringIO(officer_csv.content.decode()[1:])))
+    analyst_rows = list(csv.reader(io.StringIO(analyst_csv.content.decode()[1:])))
+    assert officer_rows[0] == [
+        "Group",
+        "Respondents",
+        "Share of respondents (%)",
+        "Share of residents (%)",
+        "Difference (percentage points)",
+        "Reading",
+    ]
+    black = "Black, Black British, Black Welsh, Caribbean or African"
+    assert officer_rows[1][:5] == [black, "[c]", "[c]", "10.0", "[c]"]
+    assert officer_rows[-1][0].startswith("[c]: fewer than 10 people")
+    # 3 of 43 = 7.0 % against 10.0 %: 3.02 points short.
+    assert analyst_rows[1][:5] == [black, "3", "7.0", "10.0", "-3.02"]
+
+
+def test_the_workbook_has_the_summary_and_every_compared_characteristic(
+    small_groups, analyst, client_for
+):
+    engagement, _profile = small_groups
+
+    response = _download(client_for(analyst), engagement, "xlsx")
+
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [
+        "Summary by characteristic",
+        "Age",
+        "Sex",
+        "Ethnic group",
+    ]
+    summary = workbook["Summary by characteristic"]
+    assert summary["A4"].value == "Age"
+    assert summary["B4"].value == 100
+
+
+@pytest.mark.parametrize(
+    ("file_format", "params"),
+    [("pdf", {}), ("csv", {"table": "nonsense"}), ("csv", {"table": "<script>"})],
+)
+def test_unknown_formats_and_tables_are_not_found(
+    example, analyst, client_for, file_format, params
+):
+    engagement, _profile = example
+    response = _download(client_for(analyst), engagement, file_format, **params)
+    assert response.status_code == 404
+
+
+def test_each_compared_characteristic_has_a_chart_with_its_table(
+    small_groups, officer, client_for
+):
+    engagement, _profile = small_groups
+    url = reverse(
+        "inclusion:engagement-who-took-part",
+        args=[engagement.organisation.slug, engagement.slug],
+    )
+
+    response = client_for(officer).get(url)
+
+    text = response.content.decode()
+    spec = json.loads(
+        text.split('id="chart-ethnicity" type="application/json">')[1].split(
+            "</script>"
+        )[0]
+    )
+    # The hidden respondents' bars are left out; residents' bars stay.
+    assert {(v["who"], round(v["pct"])) for v in spec["data"]["values"]} == {
+        ("Residents", 10),
+        ("Residents", 90),
+    }
+    assert 'id="chart-gender_identity"' not in text  # no margin: no chart

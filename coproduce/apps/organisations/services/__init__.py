@@ -5,6 +5,15 @@ from coproduce.apps.organisations.services.areas import (
     area_delete,
     area_update,
 )
+from coproduce.apps.organisations.services.census import (
+    LEAVE_OUT,
+    CensusUpload,
+    census_import_cancel,
+    census_label_mapping_delete,
+    census_labels_save_and_import,
+    census_staging_unknown_labels,
+    census_upload,
+)
 from coproduce.apps.organisations.services.lookups import (
     DeprivationImport,
     PostcodeLookupImport,
@@ -38,12 +47,19 @@ from coproduce.apps.organisations.services.population_file import (
 )
 
 __all__ = [
+    "LEAVE_OUT",
+    "CensusUpload",
     "DeprivationImport",
     "PostcodeLookupImport",
     "PostcodeLookupMode",
     "area_create",
     "area_delete",
     "area_update",
+    "census_import_cancel",
+    "census_label_mapping_delete",
+    "census_labels_save_and_import",
+    "census_staging_unknown_labels",
+    "census_upload",
     "deprivation_index_delete",
     "deprivation_index_import",
     "invitation_accept",

@@ -1,11 +1,12 @@
-"""Population profiles: import census margins per area from a file, and delete them.
+"""Population profiles: import census margins per area from files, and delete them.
 
-The file is checked row by row first (`services.population_file`); nothing is
-saved unless every row is valid. See docs/population-profiles.md.
+The files are checked row by row first (`services.population_files`); nothing
+is saved unless every row is valid. See docs/population-profiles.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import IO
 
 from django.core.exceptions import PermissionDenied
@@ -14,38 +15,72 @@ from django.utils.translation import gettext as _
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.audit.services import audit_event_create
+from coproduce.apps.core.tabular import max_import_bytes
 from coproduce.apps.organisations.errors import PopulationProfileError
 from coproduce.apps.organisations.models import (
+    CensusLabelMapping,
     Organisation,
     PopulationMargin,
     PopulationProfile,
 )
 from coproduce.apps.organisations.permissions import can_manage_population_profiles
-from coproduce.apps.organisations.services.population_file import (
-    population_file_check,
+from coproduce.apps.organisations.services.population_files import (
+    UploadCheck,
+    UploadedTable,
+    population_files_check,
 )
+
+
+def uploaded_tables(file: IO[bytes] | Sequence[IO[bytes]]) -> list[UploadedTable]:
+    """The name and bytes of each uploaded file (one file, or several)."""
+    files = [file] if hasattr(file, "read") else list(file)
+    tables = []
+    for one in files:
+        if hasattr(one, "seek"):
+            one.seek(0)  # a form may have read the upload already
+        content = one.read(max_import_bytes() + 1)
+        tables.append(UploadedTable(str(getattr(one, "name", "") or ""), content))
+    return tables
+
+
+def saved_census_labels(organisation: Organisation) -> dict[str, dict[str, str]]:
+    """The organisation's label mappings: characteristic → label key → category."""
+    saved: dict[str, dict[str, str]] = {}
+    for characteristic, key, category in CensusLabelMapping.objects.filter(
+        organisation=organisation
+    ).values_list("characteristic", "source_label_key", "category"):
+        saved.setdefault(characteristic, {})[key] = category
+    return saved
+
 
 # --- services ---------------------------------------------------------------------
 
 
 @transaction.atomic
-def population_profile_import(
+def population_profile_import_summary(
     *,
     actor: User,
     organisation: Organisation,
     name: str,
     source: str,
     age_base: str,
-    file: IO[bytes],
+    file: IO[bytes] | Sequence[IO[bytes]] | Sequence[UploadedTable],
     notes: str = "",
-) -> PopulationProfile:
-    """Create a population profile from a CSV or XLSX file of counts.
+    characteristic: str = "",
+) -> tuple[PopulationProfile, UploadCheck]:
+    """Create a population profile from one or more CSV or XLSX files of counts.
 
-    `file` is an uploaded file (or any binary file object with a `name`). Every
-    row is checked before anything is written; nothing is saved on any problem.
-    Raises PermissionDenied (only administrators and analysts may import),
-    PopulationProfileError (a name already used, an unreadable file, or up to
-    50 problems naming their rows and columns) or ValidationError.
+    Returns the profile and the checked upload (what ONS tables left out).
+
+    `file` is an uploaded file (or any binary file object with a `name`), or
+    several: files in the product's format and ONS Census 2021 tables add up
+    into one profile. `characteristic` says what an ONS table counts when its
+    heading does not. Every row is checked before anything is written; nothing
+    is saved on any problem. Raises PermissionDenied (only administrators and
+    analysts may import), PopulationProfileError (a name already used, an
+    unreadable file, or up to 50 problems naming their files, rows and
+    columns), CensusLabelsUnknownError (ONS labels that need the officer's
+    choice; see `census_upload`) or ValidationError.
     """
     if not can_manage_population_profiles(actor, organisation):
         raise PermissionDenied
@@ -73,10 +108,20 @@ def population_profile_import(
         created_by=actor,
     )
     profile.full_clean()
-    filename = str(getattr(file, "name", "") or "")
-    cells = population_file_check(
-        organisation=organisation, file=file, filename=filename
+    if isinstance(file, Sequence) and all(
+        isinstance(one, UploadedTable) for one in file
+    ):
+        tables = [one for one in file if isinstance(one, UploadedTable)]
+    else:
+        tables = uploaded_tables(file)  # type: ignore[arg-type]
+    checked = population_files_check(
+        organisation=organisation,
+        files=tables,
+        characteristic=characteristic,
+        saved_labels=saved_census_labels(organisation),
     )
+    cells = checked.cells
+    filename = ", ".join(table.name for table in tables)
     profile.save()
     # Every value was checked above, cell by cell, so the margins skip
     # full_clean(): 100,000 rows would otherwise cost 100,000 validations.
@@ -104,7 +149,37 @@ def population_profile_import(
             "file": filename[-255:],
             "n_margins": len(cells),
             "n_areas": len({cell.area.pk for cell in cells}),
+            "census_tables": checked.census_headings,
+            "n_left_out_rows": checked.n_left_out_rows,
+            "n_left_out_residents": checked.n_left_out_residents,
+            "n_other_areas": checked.n_other_areas,
         },
+    )
+    return profile, checked
+
+
+@transaction.atomic
+def population_profile_import(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    source: str,
+    age_base: str,
+    file: IO[bytes] | Sequence[IO[bytes]] | Sequence[UploadedTable],
+    notes: str = "",
+    characteristic: str = "",
+) -> PopulationProfile:
+    """Create a population profile; see `population_profile_import_summary`."""
+    profile, _checked = population_profile_import_summary(
+        actor=actor,
+        organisation=organisation,
+        name=name,
+        source=source,
+        age_base=age_base,
+        file=file,
+        notes=notes,
+        characteristic=characteristic,
     )
     return profile
 

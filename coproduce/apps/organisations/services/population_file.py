@@ -5,10 +5,12 @@ The file is in long format, one row per area, characteristic and category:
     area_code,characteristic,category,count
     W05000001,age_band,16 to 24,1234
 
-`population_file_check` reads the whole file and checks every row; any problem
-raises one error listing up to 50 problems, each naming its row and column.
-It writes nothing: `services.population.population_profile_import` saves the
-checked cells. See docs/population-profiles.md.
+`product_rows_check` checks every row of such a file; `services.census_file`
+reads ONS Census 2021 tables, and `services.population_files` checks a whole
+upload of one or more files, raising one error that lists up to 50 problems,
+each naming its row and column. Nothing here writes:
+`services.population.population_profile_import` saves the checked cells. See
+docs/population-profiles.md.
 """
 
 from __future__ import annotations
@@ -19,16 +21,13 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, PREFER_NOT_TO_SAY
 from coproduce.apps.core.tabular import (
-    TabularFileError,
     file_kind,
-    max_import_bytes,
     read_table,
 )
 from coproduce.apps.organisations.errors import PopulationProfileError
@@ -53,6 +52,13 @@ COUNT = "count"
 COLUMNS = (AREA_CODE, CHARACTERISTIC, CATEGORY, COUNT)
 
 _WHOLE_NUMBER = re.compile(r"^[0-9]+$")
+
+
+def whole_number(typed: str) -> int | None:
+    """A count typed as digits only, or None (negative, decimal, too big, text)."""
+    if not _WHOLE_NUMBER.match(typed) or int(typed) > _MAX_COUNT:
+        return None
+    return int(typed)
 
 
 def _normalise_label(text: str) -> str:
@@ -120,12 +126,21 @@ def population_category_match(
 
 
 @dataclass
-class _Problems:
+class Problems:
+    """Problems found in an upload: up to 50 kept as messages, all counted."""
+
     items: list[str] = field(default_factory=list)
     n: int = 0
+    # The file's name, set while checking one of several files.
+    filename: str = ""
 
     def add(self, message: str) -> None:
         self.n += 1
+        if self.filename:
+            message = _("File %(file)s: %(message)s") % {
+                "file": self.filename,
+                "message": message,
+            }
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(message)
 
@@ -154,7 +169,7 @@ class MarginCell:
     count: int
 
 
-def _header_positions(header: list[str], problems: _Problems) -> dict[str, int]:
+def _header_positions(header: list[str], problems: Problems) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, raw in enumerate(header):
         name = _normalise_name(raw)
@@ -192,7 +207,7 @@ class _RowChecker:
         return row[index].strip() if index < len(row) else ""
 
     def check(
-        self, number: int, row: list[str], problems: _Problems
+        self, number: int, row: list[str], problems: Problems
     ) -> MarginCell | None:
         n_before = problems.n
         area = self._area(number, row, problems)
@@ -231,7 +246,7 @@ class _RowChecker:
             return None
         return MarginCell(number, area, characteristic, category, count)
 
-    def _area(self, number: int, row: list[str], problems: _Problems) -> Area | None:
+    def _area(self, number: int, row: list[str], problems: Problems) -> Area | None:
         code = self.cell(row, AREA_CODE)
         if not code:
             problems.at(number, AREA_CODE, _("enter the area's official code."))
@@ -250,7 +265,7 @@ class _RowChecker:
         return area
 
     def _characteristic(
-        self, number: int, row: list[str], problems: _Problems
+        self, number: int, row: list[str], problems: Problems
     ) -> str | None:
         typed = self.cell(row, CHARACTERISTIC)
         characteristic = self.characteristics.get(_normalise_name(typed))
@@ -268,7 +283,7 @@ class _RowChecker:
         number: int,
         row: list[str],
         characteristic: str,
-        problems: _Problems,
+        problems: Problems,
     ) -> str | None:
         typed = self.cell(row, CATEGORY)
         category = population_category_match(characteristic=characteristic, label=typed)
@@ -298,28 +313,36 @@ class _RowChecker:
         )
         return None
 
-    def _count(self, number: int, row: list[str], problems: _Problems) -> int | None:
+    def _count(self, number: int, row: list[str], problems: Problems) -> int | None:
         typed = self.cell(row, COUNT)
-        if not _WHOLE_NUMBER.match(typed) or int(typed) > _MAX_COUNT:
+        count = whole_number(typed)
+        if count is None:
             problems.at(
                 number,
                 COUNT,
                 _("'%(value)s' is not a whole number of 0 or more, like 1234.")
                 % {"value": typed},
             )
-            return None
-        return int(typed)
+        return count
 
 
-def _check_totals(cells: list[MarginCell], problems: _Problems) -> None:
-    """Each area's characteristics must add up to the same residents, within 0.5 %."""
-    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    areas: dict[int, Area] = {}
+def cell_totals(cells: list[MarginCell]) -> dict[Area, dict[str, int]]:
+    """Residents per area and characteristic: the sum of the cells' counts."""
+    totals: dict[Area, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for cell in cells:
-        totals[cell.area.pk][cell.characteristic] += cell.count
-        areas[cell.area.pk] = cell.area
+        totals[cell.area][cell.characteristic] += cell.count
+    return totals
+
+
+def check_totals(totals: dict[Area, dict[str, int]], problems: Problems) -> None:
+    """Each area's characteristics must add up to the same residents, within 0.5 %.
+
+    `totals` holds, per area and characteristic, every resident the file
+    counts: an ONS table's rows left out of the profile ("Does not apply")
+    still count here, because the table's categories together cover everyone.
+    """
     order = list(ABOUT_YOU_FIELDS)
-    for area_pk, by_characteristic in totals.items():
+    for area, by_characteristic in totals.items():
         # Compare against the largest total: a characteristic short of it has
         # lost residents (a missing category, a different age base).
         reference = max(
@@ -329,7 +352,6 @@ def _check_totals(cells: list[MarginCell], problems: _Problems) -> None:
         for characteristic in sorted(by_characteristic, key=order.index):
             total = by_characteristic[characteristic]
             if expected - total > TOTALS_TOLERANCE * expected:
-                area = areas[area_pk]
                 problems.add(
                     _(
                         "Area %(code)s, column 'count': the counts for "
@@ -349,14 +371,12 @@ def _check_totals(cells: list[MarginCell], problems: _Problems) -> None:
                 )
 
 
-def _read(file: IO[bytes], filename: str, problems: _Problems) -> Iterator[list[str]]:
+def read_rows(content: bytes, filename: str, problems: Problems) -> Iterator[list[str]]:
+    """Rows of one uploaded file; formula cells are reported to `problems`."""
     if not file_kind(filename):
         raise PopulationProfileError(
             _("The selected file must be a CSV or XLSX file."), field="file"
         )
-    if hasattr(file, "seek"):
-        file.seek(0)  # a form may have read the upload already
-    content = file.read(max_import_bytes() + 1)
 
     def on_formula(number: int, column: str, coordinate: str) -> None:
         problems.at(
@@ -372,52 +392,43 @@ def _read(file: IO[bytes], filename: str, problems: _Problems) -> Iterator[list[
     return read_table(content, filename=filename, on_formula=on_formula)
 
 
-def population_file_check(
-    *, organisation: Organisation, file: IO[bytes], filename: str
+def too_many_rows() -> PopulationProfileError:
+    return PopulationProfileError(
+        _("The file has more than %(limit)s rows. Split it into smaller profiles.")
+        % {"limit": f"{MAX_ROWS:,}"},
+        field="file",
+    )
+
+
+def product_rows_check(
+    *,
+    organisation: Organisation,
+    header: list[str],
+    rows: Iterator[list[str]],
+    problems: Problems,
 ) -> list[MarginCell]:
-    problems = _Problems()
-    try:
-        rows = _read(file, filename, problems)
-        header = next(rows, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise PopulationProfileError(
-                _(
-                    "The file is empty. The first row must name the columns "
-                    "area_code, characteristic, category and count."
-                ),
-                field="file",
-            )
-        positions = _header_positions(header, problems)
-        if problems.n:
-            raise problems.error()
-        checker = _RowChecker(organisation, positions)
-        cells: list[MarginCell] = []
-        n_rows = 0
-        for number, row in enumerate(rows, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            n_rows += 1
-            if n_rows > MAX_ROWS:
-                raise PopulationProfileError(
-                    _(
-                        "The file has more than %(limit)s rows. Split it into "
-                        "smaller profiles."
-                    )
-                    % {"limit": f"{MAX_ROWS:,}"},
-                    field="file",
-                )
-            cell = checker.check(number, row, problems)
-            if cell is not None:
-                cells.append(cell)
-    except TabularFileError as exc:
-        raise PopulationProfileError(exc.messages, field="file") from None
+    """Check the rows of a file in the product's own format (after its header).
+
+    Problems go to `problems`; the valid rows come back as cells. Raises
+    PopulationProfileError for a file that is too long or has no counts.
+    """
+    positions = _header_positions(header, problems)
+    if problems.n:
+        return []
+    checker = _RowChecker(organisation, positions)
+    cells: list[MarginCell] = []
+    n_rows = 0
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        n_rows += 1
+        if n_rows > MAX_ROWS:
+            raise too_many_rows()
+        cell = checker.check(number, row, problems)
+        if cell is not None:
+            cells.append(cell)
     if not n_rows:
         raise PopulationProfileError(
             _("The file has a header row but no counts."), field="file"
         )
-    if not problems.n:
-        # Totals only mean something once every row is valid.
-        _check_totals(cells, problems)
-    if problems.n:
-        raise problems.error()
     return cells

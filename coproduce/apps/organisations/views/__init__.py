@@ -1,5 +1,11 @@
 """Organisation pages, split by what they show; urls.py uses the names here."""
 
+from coproduce.apps.organisations.views.census import (
+    census_import_cancel_view,
+    census_label_mapping_delete_view,
+    census_label_mapping_list_view,
+    census_labels_view,
+)
 from coproduce.apps.organisations.views.lookups import (
     area_lookup_list_view,
     deprivation_index_create_view,
@@ -38,6 +44,10 @@ __all__ = [
     "area_list_view",
     "area_lookup_list_view",
     "area_update_view",
+    "census_import_cancel_view",
+    "census_label_mapping_delete_view",
+    "census_label_mapping_list_view",
+    "census_labels_view",
     "deprivation_index_create_view",
     "deprivation_index_delete_view",
     "deprivation_index_detail_view",

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coproduce.apps.accounts.http import AuthenticatedHttpRequest
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
@@ -103,21 +103,19 @@ def population_profile_create_view(
     form = PopulationProfileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            profile = services.population_profile_import(
+            upload = services.census_upload(
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except (DomainError, ValidationError) as exc:
             form_add_domain_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("Population profile %(name)s imported.") % {"name": profile.name},
-            )
-            return redirect(
-                "organisations:population-profile-detail",
-                org_slug=organisation.slug,
-                pk=profile.pk,
-            )
+            if upload.staging is not None:
+                return redirect(
+                    "organisations:census-labels",
+                    org_slug=organisation.slug,
+                    pk=upload.staging.pk,
+                )
+            return imported_response(request, organisation.slug, upload)
     return render(
         request,
         "organisations/population_profile_form.html",
@@ -128,6 +126,53 @@ def population_profile_create_view(
             "choose_file_again": request.method == "POST" and bool(form.errors),
             "max_megabytes": max_import_bytes() // (1024 * 1024),
         },
+    )
+
+
+def imported_response(
+    request: AuthenticatedHttpRequest, org_slug: str, upload: services.CensusUpload
+) -> HttpResponse:
+    """Say what was imported (and what ONS rows were left out); show the profile."""
+    profile = upload.profile
+    if profile is None:  # not an import: nothing to show
+        return redirect("organisations:population-profile-list", org_slug=org_slug)
+    messages.success(
+        request,
+        _("Population profile %(name)s imported.") % {"name": profile.name},
+    )
+    if upload.n_left_out_rows:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s row of the ONS tables (%(residents)s residents) was "
+                "left out: 'Does not apply', 'Not answered' or labels you chose "
+                "to leave out.",
+                "%(count)s rows of the ONS tables (%(residents)s residents) were "
+                "left out: 'Does not apply', 'Not answered' or labels you chose "
+                "to leave out.",
+                upload.n_left_out_rows,
+            )
+            % {
+                "count": f"{upload.n_left_out_rows:,}",
+                "residents": f"{upload.n_left_out_residents:,}",
+            },
+        )
+    if upload.n_other_areas:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s row of the nomis tables was for an area that is not "
+                "yours and was skipped.",
+                "%(count)s rows of the nomis tables were for areas that are not "
+                "yours and were skipped.",
+                upload.n_other_areas,
+            )
+            % {"count": f"{upload.n_other_areas:,}"},
+        )
+    return redirect(
+        "organisations:population-profile-detail",
+        org_slug=org_slug,
+        pk=profile.pk,
     )
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from coproduce.apps.accounts.models import User
 from coproduce.apps.audit.services import audit_event_create
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
+from coproduce.apps.core.tables import formula_unguard
 from coproduce.apps.core.tabular import (
     TabularFileError,
     file_kind,
@@ -47,7 +48,6 @@ from coproduce.apps.surveys.exports import (
     FIXED_COLUMNS,
     POSTCODE_COLUMN,
     Column,
-    formula_unguard,
     import_columns,
 )
 from coproduce.apps.surveys.models import (

@@ -13,14 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coproduce.apps.core.about_you import AgeBand
+from coproduce.apps.core.tables import formula_guard, formula_unguard
 from coproduce.apps.surveys.exports import (
     _spss_truncate,
     export_csv_lines,
     export_records,
     export_sav,
     export_xlsx,
-    formula_guard,
-    formula_unguard,
     spss_names,
     survey_export_columns,
 )

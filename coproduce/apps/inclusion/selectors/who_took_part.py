@@ -9,7 +9,7 @@ dozen categories).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -29,8 +29,15 @@ from coproduce.apps.core.about_you import (
     ABOUT_YOU_LABELS,
     PREFER_NOT_TO_SAY,
 )
+from coproduce.apps.core.tables import HIDDEN, Cell, Table, TableColumn
 from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.engagements.permissions import can_view_results
+from coproduce.apps.inclusion.disclosure import (
+    EXACT,
+    Disclosure,
+    disclosure_for,
+    hidden_positions,
+)
 from coproduce.apps.organisations.models import PopulationProfile
 from coproduce.apps.organisations.selectors import population_margins
 from coproduce.apps.surveys.selectors.results import about_you_counts_for_engagement
@@ -47,12 +54,18 @@ READINGS: dict[str, Promise] = {
 class CategoryRow:
     value: str
     label: str
-    n_participants: int
-    participant_pct: float
+    # None when hidden by small-number protection (see inclusion/disclosure.py),
+    # and so is everything worked out from it.
+    n_participants: int | None
+    participant_pct: float | None
     population_pct: float
-    difference_points: float
+    difference_points: float | None
     reading: str
     is_under_represented: bool
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.n_participants is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +89,8 @@ class WhoTookPart:
     characteristics: tuple[CharacteristicRows, ...]
     # 0–100 (100 = respondents mirror the residents), over the compared ones.
     score: float | None
+    # Counts from 1 to threshold − 1 are hidden for this reader (1: none hidden).
+    disclosure: Disclosure = EXACT
 
 
 def engagement_who_took_part(
@@ -97,8 +112,9 @@ def engagement_who_took_part(
     n_responses, counts = about_you_counts_for_engagement(
         actor=actor, engagement=engagement
     )
+    disclosure = disclosure_for(actor, engagement.organisation)
     if profile is None:
-        return WhoTookPart(n_responses, None, (), None)
+        return WhoTookPart(n_responses, None, (), None, disclosure)
     area_ids = [area.pk for area in engagement.areas.all()] or None
     aligned: list[AlignedMargins] = []
     characteristics = []
@@ -107,7 +123,7 @@ def engagement_who_took_part(
         residents = population_margins(
             profile=profile, characteristic=name, area_ids=area_ids
         )
-        rows_or_problem = _compare(name, choices, answers, residents)
+        rows_or_problem = _compare(name, choices, answers, residents, disclosure)
         if isinstance(rows_or_problem, tuple):
             rows, aligned_one = rows_or_problem
             aligned.append(aligned_one)
@@ -122,7 +138,7 @@ def engagement_who_took_part(
             ).score
         except InputError:
             score = None
-    return WhoTookPart(n_responses, profile, tuple(characteristics), score)
+    return WhoTookPart(n_responses, profile, tuple(characteristics), score, disclosure)
 
 
 def _compare(
@@ -130,6 +146,7 @@ def _compare(
     choices: type,
     answers: dict[str, int],
     residents: dict[str, int],
+    disclosure: Disclosure,
 ) -> tuple[CharacteristicRows, AlignedMargins] | CharacteristicRows:
     label = str(ABOUT_YOU_LABELS[name])
     n_unknown = answers.get("", 0) + answers.get(PREFER_NOT_TO_SAY, 0)
@@ -177,18 +194,23 @@ def _compare(
             if shown
             else exc.message
         )
+    hidden = hidden_positions(
+        [category.n_participants for category in comparison.categories], disclosure
+    )
     rows = tuple(
         CategoryRow(
             value=category.label,
             label=_choice_label(choices, category.label),
-            n_participants=category.n_participants,
-            participant_pct=category.participant_share * 100,
+            n_participants=None if index in hidden else category.n_participants,
+            participant_pct=(
+                None if index in hidden else category.participant_share * 100
+            ),
             population_pct=category.population_share * 100,
-            difference_points=category.difference_points,
+            difference_points=(None if index in hidden else category.difference_points),
             reading=str(READINGS[category.reading]),
             is_under_represented=category.reading == "under-represented",
         )
-        for category in comparison.categories
+        for index, category in enumerate(comparison.categories)
     )
     return (
         CharacteristicRows(
@@ -212,3 +234,79 @@ def _choice_label(choices: type, value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
+
+
+def hidden_note(disclosure: Disclosure) -> str:
+    """What "[c]" means, for notes under tables and in downloaded files."""
+    return str(
+        _(
+            "[c]: fewer than %(threshold)s people, hidden to protect them (with "
+            "the next smallest group when one alone could be worked out from the "
+            "total)."
+        )
+    ) % {"threshold": disclosure.threshold}
+
+
+def who_took_part_tables(report: WhoTookPart) -> tuple[Table, ...]:
+    """The page's tables, as shown and as downloaded: a summary, then one table
+    per characteristic that could be compared. Hidden counts stay hidden."""
+    summary_rows: list[tuple[Cell, ...]] = []
+    tables: list[Table] = []
+    for characteristic in report.characteristics:
+        summary_rows.append(
+            (
+                characteristic.label,
+                characteristic.n_participants,
+                characteristic.n_unknown,
+                None if characteristic.problem else characteristic.coverage_pct,
+                characteristic.dissimilarity_pct,
+                characteristic.problem,
+            )
+        )
+        if characteristic.problem:
+            continue
+        rows = tuple(
+            (
+                row.label,
+                HIDDEN if row.is_hidden else row.n_participants,
+                HIDDEN if row.is_hidden else row.participant_pct,
+                row.population_pct,
+                HIDDEN if row.is_hidden else row.difference_points,
+                row.reading,
+            )
+            for row in characteristic.rows
+        )
+        table = Table(
+            slug=characteristic.name,
+            title=characteristic.label,
+            columns=(
+                TableColumn("group", str(_("Group"))),
+                TableColumn("respondents", str(_("Respondents")), "count"),
+                TableColumn(
+                    "respondent_share", str(_("Share of respondents")), "percent"
+                ),
+                TableColumn("resident_share", str(_("Share of residents")), "percent"),
+                TableColumn(
+                    "difference", str(_("Difference (percentage points)")), "number"
+                ),
+                TableColumn("reading", str(_("Reading"))),
+            ),
+            rows=rows,
+        )
+        if table.has_hidden:
+            table = replace(table, notes=(hidden_note(report.disclosure),))
+        tables.append(table)
+    summary = Table(
+        slug="summary",
+        title=str(_("Summary by characteristic")),
+        columns=(
+            TableColumn("characteristic", str(_("Characteristic"))),
+            TableColumn("answered", str(_("Respondents who answered")), "count"),
+            TableColumn("did_not_say", str(_("Did not say")), "count"),
+            TableColumn("coverage", str(_("Coverage")), "percent"),
+            TableColumn("dissimilarity", str(_("Dissimilarity")), "percent"),
+            TableColumn("problem", str(_("Why it could not be compared"))),
+        ),
+        rows=tuple(summary_rows),
+    )
+    return (summary, *tables)

@@ -1,0 +1,292 @@
+"""Reads for inclusion snapshots: an engagement's history and one snapshot in words.
+
+Counts of people below the small-number threshold, and the shares that would
+give them away, are replaced by `HIDDEN` for readers without exact access
+(disclosure.py); the template says "fewer than N". This module is the one place
+where snapshot figures meet disclosure.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.apps.accounts.models import User
+from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, ABOUT_YOU_LABELS
+from coproduce.apps.core.tables import HIDDEN, Cell
+from coproduce.apps.engagements.models import Engagement
+from coproduce.apps.inclusion.disclosure import Disclosure, hidden_positions
+from coproduce.apps.inclusion.models import InclusionSnapshot
+from coproduce.apps.inclusion.permissions import can_view_inclusion
+
+READINGS: dict[str, Promise] = {
+    "under-represented": _("Under-represented"),
+    "in proportion": _("In proportion"),
+    "over-represented": _("Over-represented"),
+    "none here": _("No residents in this group"),
+}
+
+REASONS: dict[str, Promise] = {
+    "no_profile": _("There is no population profile to compare with."),
+    "no_margin": _("The population profile has no figures for this."),
+    "no_answers": _("Nobody answered this question."),
+    "not_comparable": _(
+        "Could not compare: some answers are in a group the population profile "
+        "has no residents for. Check the profile's age base and areas."
+    ),
+    "too_few_people": _(
+        "Fewer than two linked people took part, so there is no spread to measure."
+    ),
+    "nobody_linked": _(
+        "No contribution could be linked to a person (an account or an e-mail "
+        "address), so people cannot be followed across engagements."
+    ),
+    "no_contributions": _("Nobody has taken part yet."),
+}
+
+
+def inclusion_snapshot_list(
+    *, actor: User | AnonymousUser, engagement: Engagement
+) -> QuerySet[InclusionSnapshot]:
+    """The engagement's snapshots, newest first, with who asked for each.
+
+    Raises PermissionDenied for people outside the organisation.
+    """
+    if not can_view_inclusion(actor, engagement.organisation):
+        raise PermissionDenied
+    return (
+        InclusionSnapshot.objects.filter(engagement=engagement)
+        .select_related("requested_by", "profile")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def inclusion_snapshot_get(
+    *, actor: User | AnonymousUser, engagement: Engagement, pk: int
+) -> InclusionSnapshot:
+    """One snapshot of the engagement; 404 if missing or another engagement's."""
+    return get_object_or_404(
+        inclusion_snapshot_list(actor=actor, engagement=engagement), pk=pk
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryFigures:
+    label: str
+    n_participants: Cell
+    participant_pct: Cell
+    population_pct: float
+    difference_points: Cell
+    reading: str
+    is_under_represented: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CharacteristicFigures:
+    name: str
+    label: str
+    n_participants: Cell
+    n_unknown: Cell
+    coverage_pct: float
+    is_coverage_low: bool
+    is_small_sample: bool
+    dissimilarity_pct: float
+    categories: tuple[CategoryFigures, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotReport:
+    """One done snapshot's figures, in words and percentages, protected."""
+
+    snapshot: InclusionSnapshot
+    reference_on: str
+    n_responses: Cell
+    n_comments: Cell
+    n_participants: Cell
+    n_unlinked_contributions: Cell
+    linked_pct: float | None
+    is_linked_share_low: bool
+    score: float | None
+    characteristics: tuple[CharacteristicFigures, ...]
+    left_out: tuple[tuple[str, str], ...]  # (label, reason in words)
+    missing_groups: tuple[tuple[str, str], ...]  # (characteristic, group)
+    gini: float | None
+    gini_corrected: float | None
+    top_10_pct: float | None
+    top_1_pct: float | None
+    concentration_reason: str
+    lorenz_points: tuple[tuple[float, float], ...]
+    # (per cent of people, least active first; per cent of contributions they made)
+    lorenz_deciles: tuple[tuple[int, float], ...]
+    usual_suspect_pct: Cell
+    usual_suspect_contribution_pct: Cell
+    engagement_usual_suspect_pct: Cell
+    usual_suspects_reason: str
+    newcomer_pct: Cell
+    n_newcomers: Cell
+    is_short_history: bool
+    newcomers_reason: str
+    is_small_sample: bool  # fewer than 30 responses: officers are warned
+
+
+def _pct(value: Any) -> float | None:
+    return None if value is None else float(value) * 100
+
+
+def _count(value: int, disclosure: Disclosure) -> Cell:
+    return HIDDEN if disclosure.hides(value) else value
+
+
+def _share_of(count: int, share: Any, disclosure: Disclosure) -> Cell:
+    """A share in percent, hidden with the count of people it was made from."""
+    if share is None:
+        return None
+    return HIDDEN if disclosure.hides(count) else float(share) * 100
+
+
+def _choice_label(name: str, value: str) -> str:
+    choices = ABOUT_YOU_FIELDS.get(name)
+    if choices is None:
+        return value
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _characteristic(
+    item: dict[str, Any], disclosure: Disclosure
+) -> CharacteristicFigures:
+    name = str(item["name"])
+    categories = item["categories"]
+    hidden = hidden_positions(
+        [int(c["n_participants"]) for c in categories], disclosure
+    )
+    rows = []
+    for index, category in enumerate(categories):
+        is_hidden = index in hidden
+        rows.append(
+            CategoryFigures(
+                label=_choice_label(name, str(category["value"])),
+                n_participants=HIDDEN if is_hidden else int(category["n_participants"]),
+                participant_pct=HIDDEN
+                if is_hidden
+                else float(category["participant_share"]) * 100,
+                population_pct=float(category["population_share"]) * 100,
+                difference_points=HIDDEN
+                if is_hidden
+                else float(category["difference_points"]),
+                reading=str(READINGS.get(category["reading"], category["reading"])),
+                is_under_represented=category["reading"] == "under-represented",
+            )
+        )
+    return CharacteristicFigures(
+        name=name,
+        label=str(ABOUT_YOU_LABELS.get(name, name)),
+        n_participants=_count(int(item["n_participants"]), disclosure),
+        n_unknown=_count(int(item["n_unknown"]), disclosure),
+        coverage_pct=float(item["coverage_share"]) * 100,
+        is_coverage_low=bool(item["is_coverage_low"]),
+        is_small_sample=bool(item["is_small_sample"]),
+        dissimilarity_pct=float(item["dissimilarity"]) * 100,
+        categories=tuple(rows),
+    )
+
+
+def lorenz_deciles(
+    points: tuple[tuple[float, float], ...],
+) -> tuple[tuple[int, float], ...]:
+    """The Lorenz curve read at every 10 % of people, along its straight segments."""
+    if len(points) < 2:
+        return ()
+    deciles = []
+    for tenth in range(11):
+        u = tenth / 10
+        for (u0, c0), (u1, c1) in itertools.pairwise(points):
+            if u0 <= u <= u1:
+                c = c0 if u1 == u0 else c0 + (c1 - c0) * (u - u0) / (u1 - u0)
+                deciles.append((tenth * 10, c * 100))
+                break
+    return tuple(deciles)
+
+
+def _reason(code: str) -> str:
+    return str(REASONS[code]) if code in REASONS else ""
+
+
+def inclusion_snapshot_report(
+    *, snapshot: InclusionSnapshot, disclosure: Disclosure
+) -> SnapshotReport | None:
+    """A done snapshot's figures for the page; None if it has none (yet)."""
+    result = snapshot.result
+    if snapshot.status != InclusionSnapshot.Status.DONE or not result:
+        return None
+    concentration = result["concentration"]
+    usual = result["usual_suspects"]
+    newcomers = result["newcomers"]
+    lorenz = tuple((float(u), float(c)) for u, c in concentration["lorenz_points"])
+    missing = tuple(
+        (
+            str(ABOUT_YOU_LABELS.get(group["characteristic"], group["characteristic"])),
+            _choice_label(group["characteristic"], group["value"]),
+        )
+        for group in result["missing_groups"]
+    )
+    return SnapshotReport(
+        snapshot=snapshot,
+        reference_on=str(result["reference_on"]),
+        n_responses=_count(int(result["n_responses"]), disclosure),
+        n_comments=_count(int(result["n_comments"]), disclosure),
+        n_participants=_count(int(result["n_participants"]), disclosure),
+        n_unlinked_contributions=_count(
+            int(result["n_unlinked_contributions"]), disclosure
+        ),
+        linked_pct=_pct(result["linked_share"]),
+        is_linked_share_low=bool(result["is_linked_share_low"]),
+        score=result["score"],
+        characteristics=tuple(
+            _characteristic(item, disclosure) for item in result["characteristics"]
+        ),
+        left_out=tuple(
+            (
+                str(ABOUT_YOU_LABELS.get(item["name"], item["name"])),
+                _reason(item["reason"]),
+            )
+            for item in result["left_out"]
+        ),
+        missing_groups=missing,
+        gini=concentration["gini"],
+        gini_corrected=concentration["gini_corrected"],
+        top_10_pct=_pct(concentration["top_10_share"]),
+        top_1_pct=_pct(concentration["top_1_share"]),
+        concentration_reason=_reason(concentration["reason"]),
+        lorenz_points=lorenz,
+        lorenz_deciles=lorenz_deciles(lorenz),
+        usual_suspect_pct=_share_of(
+            int(usual["n_usual_suspects"]), usual["share"], disclosure
+        ),
+        usual_suspect_contribution_pct=_share_of(
+            int(usual["n_usual_suspects"]), usual["contribution_share"], disclosure
+        ),
+        engagement_usual_suspect_pct=_share_of(
+            int(usual["engagement_n_usual_suspects"]),
+            usual["engagement_share"],
+            disclosure,
+        ),
+        usual_suspects_reason=_reason(usual["reason"]),
+        newcomer_pct=_share_of(
+            int(newcomers["n_newcomers"]), newcomers["share"], disclosure
+        ),
+        n_newcomers=_count(int(newcomers["n_newcomers"]), disclosure),
+        is_short_history=bool(newcomers["is_short_history"]),
+        newcomers_reason=_reason(newcomers["reason"]),
+        is_small_sample=int(result["n_responses"]) < 30,
+    )

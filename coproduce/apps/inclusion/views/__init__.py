@@ -1,0 +1,1 @@
+"""Inclusion pages, one module per page family."""
