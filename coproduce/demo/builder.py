@@ -26,9 +26,11 @@ from coproduce.apps.organisations.services import (
 )
 from coproduce.demo.engagements import (
     DEMO_SURVEY_RESPONSES,
+    WARD_POSTCODE_DISTRICTS,
     demo_engagements_build,
 )
 from coproduce.demo.inclusion import demo_inclusion_build
+from coproduce.demo.lookups import demo_lookups_build
 from coproduce.demo.population import demo_population_build
 
 DEMO_ORGANISATION_SLUG = "cwm-afon"
@@ -167,6 +169,12 @@ def demo_build(
         demo_population_build(
             organisation=organisation,
             analyst=users[f"analyst@{DEMO_EMAIL_DOMAIN}"],
+            seed=seed,
+        )
+        demo_lookups_build(
+            organisation=organisation,
+            analyst=users[f"analyst@{DEMO_EMAIL_DOMAIN}"],
+            districts=WARD_POSTCODE_DISTRICTS,
             seed=seed,
         )
         demo_engagements_build(

@@ -40,6 +40,7 @@ from coproduce.apps.surveys.services.questions import (
     question_condition_set,
     question_create,
 )
+from coproduce.demo.lookups import demo_postcodes_by_ward
 from coproduce.demo.responses import synthetic_responses_create
 
 DEMO_SURVEY_RESPONSES = 400
@@ -268,6 +269,11 @@ def demo_engagements_build(
         area_weights=list(WARD_RESPONSE_WEIGHTS.values()),
         skew=True,
         submitted_from=now - timedelta(days=9),
+        # Postcodes in the wards' small areas (demo/lookups.py). The response's
+        # area stays the ward, which the results filter lists.
+        postcodes=demo_postcodes_by_ward(
+            organisation=organisation, districts=WARD_POSTCODE_DISTRICTS
+        ),
     )
     comment = comment_create(
         actor=users["resident1"],

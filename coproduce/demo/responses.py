@@ -12,7 +12,7 @@ generated data never holds an answer the product would refuse.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -194,13 +194,19 @@ def synthetic_responses_create(
     skew: bool = True,
     submitted_from: datetime,
     batch_size: int = 1000,
+    postcodes: Mapping[int, Sequence[str]] | None = None,
 ) -> GeneratedCounts:
     """Create `n_submissions` submitted online responses to `version`.
 
     `area_weights` (same length as `areas`) makes some areas answer more than
-    others: the demo weights its better-off wards up.
+    others: the demo weights its better-off wards up. `postcodes` maps an area
+    id to postcodes inside it; a response from that area that answers "about
+    you" gets one of them at random, or none one time in twelve (the demo's
+    postcodes fall in its lookup, for reach by decile).
     """
     rng = np.random.default_rng(seed)
+    # A stream of its own: adding postcodes leaves every other value unchanged.
+    postcode_rng = np.random.default_rng([seed, 7])
     survey = version.survey
     questions = list(version.definition["questions"])
     asks_about_you = survey.includes_about_you
@@ -223,6 +229,13 @@ def synthetic_responses_create(
                     if areas
                     else None
                 )
+                in_area = (postcodes or {}).get(area.pk, ()) if area and about else ()
+                # About one in twelve leaves the postcode blank.
+                postcode = (
+                    in_area[int(postcode_rng.integers(len(in_area)))]
+                    if in_area and postcode_rng.random() >= 0.08
+                    else ""
+                )
                 submissions.append(
                     Submission(
                         survey=survey,
@@ -231,6 +244,7 @@ def synthetic_responses_create(
                         status=Submission.Status.SUBMITTED,
                         submitted_at=submitted_at,
                         area=area,
+                        postcode=postcode,
                         about_you_consented_at=submitted_at if about else None,
                         **about,
                     )

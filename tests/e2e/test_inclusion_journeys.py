@@ -39,7 +39,7 @@ def test_an_officer_sees_who_took_part_against_the_population_in_welsh(
     page.locator(f'main a[href="{profiles}"]').click()
     expect(page).to_have_url(at(profiles))
     axe.check(page, "population profiles (cy)")
-    page.locator(f'main a[href^="{profiles}"]').first.click()
+    page.locator(f'main table a[href^="{profiles}"]').first.click()
     expect(page.locator("main table").first).to_be_visible()
     axe.check(page, "population profile (cy)")
     axe.assert_clean()

@@ -27,3 +27,15 @@ class PopulationProfileError(DomainError):
     """A population profile cannot be saved as it is; messages name the place."""
 
     code = "population_profile_invalid"
+
+
+class DeprivationIndexError(DomainError):
+    """A deprivation index cannot be saved as it is; messages name the place."""
+
+    code = "deprivation_index_invalid"
+
+
+class PostcodeLookupError(DomainError):
+    """A postcode lookup file cannot be saved as it is; messages name the place."""
+
+    code = "postcode_lookup_invalid"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, PREFER_NOT_TO_SAY
-from coproduce.apps.organisations.models import Area, Organisation, Role
+from coproduce.apps.organisations.models import Area, Nation, Organisation, Role
 
 
 class OrganisationForm(forms.Form):
@@ -255,3 +255,94 @@ class CensusLabelsForm(forms.Form):
             (item.characteristic, item.label): self.cleaned_data[f"label_{index}"]
             for index, item in enumerate(self.unknown)
         }
+
+
+class DeprivationIndexForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("For example, Welsh Index of Multiple Deprivation 2019."),
+        error_messages={"required": _("Enter a name for the deprivation index.")},
+    )
+    nation = forms.ChoiceField(
+        label=_("Nation"),
+        help_text=_(
+            "Deciles rank small areas within one nation. Upload each nation's "
+            "index separately."
+        ),
+        choices=Nation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the nation the index covers.")},
+    )
+    edition = forms.CharField(
+        label=_("Edition"),
+        max_length=50,
+        help_text=_("For example, IoD2019 or WIMD 2019."),
+        error_messages={"required": _("Enter the edition of the index.")},
+    )
+    geography = forms.CharField(
+        label=_("Small areas"),
+        max_length=50,
+        help_text=_("The areas the deciles are for, for example LSOA 2011."),
+        error_messages={"required": _("Enter the small areas the deciles are for.")},
+    )
+    notes = forms.CharField(
+        label=_("Notes (optional)"), required=False, widget=forms.Textarea
+    )
+    file = forms.FileField(
+        label=_("Upload a file"),
+        help_text=_(
+            "A CSV (UTF-8) or XLSX file with the columns area_code and decile, and "
+            "optionally rank and residents. The national file is fine: rows for "
+            "other areas are skipped."
+        ),
+        error_messages={
+            "required": _("Select a CSV or XLSX file."),
+            "empty": _("The selected file is empty."),
+            "invalid": _("Select a CSV or XLSX file."),
+        },
+    )
+
+
+class PostcodeLookupForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("What to do with the postcodes already in the lookup"),
+        choices=[
+            ("replace", _("Replace the whole lookup with this file")),
+            ("add", _("Add this file to the lookup (its rows win)")),
+        ],
+        initial="replace",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose whether to replace the lookup or add to it."),
+            "invalid_choice": _("Choose whether to replace the lookup or add to it."),
+        },
+    )
+    file = forms.FileField(
+        label=_("Upload a file"),
+        help_text=_(
+            "A CSV (UTF-8) or XLSX file with the columns postcode and area_code."
+        ),
+        error_messages={
+            "required": _("Select a CSV or XLSX file."),
+            "empty": _("The selected file is empty."),
+            "invalid": _("Select a CSV or XLSX file."),
+        },
+    )
+
+
+class PostcodeCheckForm(forms.Form):
+    """Which area a postcode falls in: a GET form on the postcode lookup page."""
+
+    postcode = forms.CharField(
+        label=_("Check a postcode"),
+        max_length=20,
+        help_text=_("For example, CF10 1AA."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "spellcheck": "false"}
+        ),
+        error_messages={
+            "required": _("Enter a postcode."),
+            "max_length": _("Enter a postcode, like CF10 1AA."),
+        },
+    )

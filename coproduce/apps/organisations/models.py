@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
+from coproduce.apps.organisations.postcodes import POSTCODE_PREFIX_PATTERN
 
 if TYPE_CHECKING:
     from modeltranslation.manager import MultilingualManager
@@ -158,7 +159,7 @@ class PostcodeArea(models.Model):
         max_length=7,
         validators=[
             RegexValidator(
-                regex=r"^[A-Z]{1,2}[0-9][A-Z0-9]?(?:[0-9](?:[A-Z]{2})?)?$",
+                regex=POSTCODE_PREFIX_PATTERN,
                 message=_(
                     "Enter a postcode district (CF10), sector (CF10 1) or full "
                     "postcode (CF10 1AA), in capital letters without spaces."
@@ -464,3 +465,106 @@ class CensusImportStaging(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class Nation(models.TextChoices):
+    """A UK nation. Deprivation deciles rank small areas within one nation only."""
+
+    ENGLAND = "england", _("England")
+    WALES = "wales", _("Wales")
+    SCOTLAND = "scotland", _("Scotland")
+    NORTHERN_IRELAND = "northern_ireland", _("Northern Ireland")
+
+
+class DeprivationIndex(models.Model):
+    """A national deprivation index for an organisation's small areas.
+
+    For example the English Indices of Deprivation 2019 or the Welsh Index of
+    Multiple Deprivation 2019, as uploaded by the organisation. The deciles are
+    in DeprivationArea rows. Deciles rank areas within `nation` only, so an
+    index never mixes nations (spec inclusion-metrics §6).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="deprivation_indices"
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("For example, Welsh Index of Multiple Deprivation 2019."),
+    )
+    nation = models.CharField(_("nation"), max_length=20, choices=Nation.choices)
+    edition = models.CharField(
+        _("edition"),
+        max_length=50,
+        help_text=_("For example, IoD2019 or WIMD 2019."),
+    )
+    geography = models.CharField(
+        _("small areas"),
+        max_length=50,
+        help_text=_("The areas the deciles are for, for example LSOA 2011."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    # Rows of the uploaded file for areas that are not this organisation's (a
+    # national file holds every small area of the nation).
+    n_skipped_rows = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("deprivation index")
+        verbose_name_plural = _("deprivation indices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "name"),
+                name="deprivation_index_name_unique_in_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeprivationArea(models.Model):
+    """One area's national deprivation decile (1 = most deprived 10 %) in one index."""
+
+    index = models.ForeignKey(
+        DeprivationIndex, on_delete=models.CASCADE, related_name="areas"
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="deprivation_deciles"
+    )
+    decile = models.PositiveSmallIntegerField(
+        _("decile"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    # The national rank (1 = most deprived), where the file gives it.
+    rank = models.PositiveIntegerField(
+        _("rank"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    # Residents of the area (for the shares of residents per decile); empty
+    # when the file does not give them.
+    residents = models.PositiveIntegerField(_("residents"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("index", "decile", "area__code")
+        verbose_name = _("deprivation decile of an area")
+        verbose_name_plural = _("deprivation deciles of areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("index", "area"), name="deprivation_area_unique_in_index"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decile__gte=1, decile__lte=10),
+                name="deprivation_decile_1_to_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area.code}: {self.decile}"

@@ -76,3 +76,18 @@ def can_view_population_profiles(
 ) -> bool:
     """Every member reads the margins that inclusion reports compare against."""
     return is_member(user, organisation)
+
+
+def can_manage_area_lookups(
+    user: User | AnonymousUser, organisation: Organisation
+) -> bool:
+    """Upload and delete deprivation indices and the postcode lookup: as population
+    profiles, administrators and analysts."""
+    return role_in(user, organisation) in POPULATION_ROLES
+
+
+def can_view_area_lookups(
+    user: User | AnonymousUser, organisation: Organisation
+) -> bool:
+    """Every member may see which areas postcodes and deciles fall in."""
+    return is_member(user, organisation)

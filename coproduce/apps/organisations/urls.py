@@ -33,6 +33,37 @@ urlpatterns = [
         views.population_profile_delete_view,
         name="population-profile-delete",
     ),
+    path(f"{_org}lookups/", views.area_lookup_list_view, name="area-lookup-list"),
+    path(
+        f"{_org}lookups/deprivation/new/",
+        views.deprivation_index_create_view,
+        name="deprivation-index-create",
+    ),
+    path(
+        f"{_org}lookups/deprivation/<int:pk>/",
+        views.deprivation_index_detail_view,
+        name="deprivation-index-detail",
+    ),
+    path(
+        f"{_org}lookups/deprivation/<int:pk>/delete/",
+        views.deprivation_index_delete_view,
+        name="deprivation-index-delete",
+    ),
+    path(
+        f"{_org}lookups/postcodes/",
+        views.postcode_lookup_view,
+        name="postcode-lookup",
+    ),
+    path(
+        f"{_org}lookups/postcodes/upload/",
+        views.postcode_lookup_upload_view,
+        name="postcode-lookup-upload",
+    ),
+    path(
+        f"{_org}lookups/postcodes/delete/",
+        views.postcode_lookup_delete_view,
+        name="postcode-lookup-delete",
+    ),
     path(
         f"{_org}population/uploads/<int:pk>/labels/",
         views.census_labels_view,

@@ -14,6 +14,15 @@ from coproduce.apps.organisations.services.census import (
     census_staging_unknown_labels,
     census_upload,
 )
+from coproduce.apps.organisations.services.lookups import (
+    DeprivationImport,
+    PostcodeLookupImport,
+    PostcodeLookupMode,
+    deprivation_index_delete,
+    deprivation_index_import,
+    postcode_lookup_delete,
+    postcode_lookup_import,
+)
 from coproduce.apps.organisations.services.members import (
     invitation_accept,
     invitation_cancel,
@@ -40,6 +49,9 @@ from coproduce.apps.organisations.services.population_file import (
 __all__ = [
     "LEAVE_OUT",
     "CensusUpload",
+    "DeprivationImport",
+    "PostcodeLookupImport",
+    "PostcodeLookupMode",
     "area_create",
     "area_delete",
     "area_update",
@@ -48,6 +60,8 @@ __all__ = [
     "census_labels_save_and_import",
     "census_staging_unknown_labels",
     "census_upload",
+    "deprivation_index_delete",
+    "deprivation_index_import",
     "invitation_accept",
     "invitation_cancel",
     "invitation_create",
@@ -62,4 +76,6 @@ __all__ = [
     "population_category_match",
     "population_profile_delete",
     "population_profile_import",
+    "postcode_lookup_delete",
+    "postcode_lookup_import",
 ]

@@ -6,6 +6,15 @@ from coproduce.apps.organisations.views.census import (
     census_label_mapping_list_view,
     census_labels_view,
 )
+from coproduce.apps.organisations.views.lookups import (
+    area_lookup_list_view,
+    deprivation_index_create_view,
+    deprivation_index_delete_view,
+    deprivation_index_detail_view,
+    postcode_lookup_delete_view,
+    postcode_lookup_upload_view,
+    postcode_lookup_view,
+)
 from coproduce.apps.organisations.views.organisation import (
     area_create_view,
     area_delete_view,
@@ -33,11 +42,15 @@ __all__ = [
     "area_create_view",
     "area_delete_view",
     "area_list_view",
+    "area_lookup_list_view",
     "area_update_view",
     "census_import_cancel_view",
     "census_label_mapping_delete_view",
     "census_label_mapping_list_view",
     "census_labels_view",
+    "deprivation_index_create_view",
+    "deprivation_index_delete_view",
+    "deprivation_index_detail_view",
     "invitation_accept_view",
     "invitation_cancel_view",
     "invitation_resend_view",
@@ -52,4 +65,7 @@ __all__ = [
     "population_profile_delete_view",
     "population_profile_detail_view",
     "population_profile_list_view",
+    "postcode_lookup_delete_view",
+    "postcode_lookup_upload_view",
+    "postcode_lookup_view",
 ]
