@@ -61,7 +61,17 @@ class InclusionSnapshot(models.Model):
       "newcomers": {"n_linked_participants": 98, "n_newcomers": 60,
                     "share": 0.61, "records_start_on": "2025-02-01",
                     "is_short_history": false, "reason": ""},
-      "deprivation": null             # reach by decile: not computed yet
+      "deprivation": [                # one per deprivation index with areas in
+        {"index_id": 3, "index": "WIMD 2019", "nation": "wales",  # scope;
+         "edition": "WIMD 2019",        # null in snapshots taken before reach
+         "residents_basis": "residents",  # or "small_areas" (each counts once)
+         "n_participants": 200, "n_unknown": 12, "n_out_of_area": 3,
+         "problem": "",                 # why reach could not be worked out
+         "coverage_share": 0.93, "deprived_reach_ratio": 0.4,
+         "least_deprived_ratio": 2.0, "gradient": 0.2, "notices": [],
+         "deciles": [{"decile": 1, "n_participants": 8,
+                      "participant_share": 0.04, "resident_share": 0.12,
+                      "ratio": 0.33, "reading": "under-represented"}, ...]}]
     }
     ```
     """

@@ -545,3 +545,39 @@ def deprivation_small_areas_without_decile(*, index: DeprivationIndex) -> int:
         .exclude(deprivation_deciles__index=index)
         .count()
     )
+
+
+@dataclass(frozen=True)
+class DeprivationLookup:
+    """One deprivation index of an organisation with every area's decile."""
+
+    index: DeprivationIndex
+    deciles: dict[int, DecileRow]  # area id → decile and residents
+
+
+def deprivation_lookups_for_organisation(
+    *, organisation: Organisation
+) -> list[DeprivationLookup]:
+    """Every deprivation index of the organisation with its deciles, oldest
+    first, in two queries. Not scoped by actor: for inclusion snapshots, whose
+    service has checked who may see the result."""
+    indices = list(
+        DeprivationIndex.objects.filter(organisation=organisation).order_by(
+            "created_at", "pk"
+        )
+    )
+    by_index: dict[int, dict[int, DecileRow]] = {index.pk: {} for index in indices}
+    for index_id, area_id, decile, residents in DeprivationArea.objects.filter(
+        index__organisation=organisation
+    ).values_list("index_id", "area_id", "decile", "residents"):
+        by_index[index_id][area_id] = DecileRow(decile=decile, residents=residents)
+    return [
+        DeprivationLookup(index=index, deciles=by_index[index.pk]) for index in indices
+    ]
+
+
+def area_parent_ids(*, organisation: Organisation) -> dict[int, int | None]:
+    """Area id → its parent's id (None at the top), in one query, unscoped."""
+    return dict(
+        Area.objects.filter(organisation=organisation).values_list("pk", "parent_id")
+    )

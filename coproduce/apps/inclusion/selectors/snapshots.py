@@ -103,6 +103,34 @@ class CharacteristicFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class DecileFigures:
+    decile: int
+    n_participants: Cell
+    participant_pct: Cell
+    resident_pct: float
+    ratio: Cell  # None when no resident lives in the decile
+    reading: str
+    is_under_represented: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeprivationFigures:
+    """Reach by decile for one deprivation index (one nation)."""
+
+    index: str
+    n_participants: Cell  # responses coded to a decile
+    n_unknown: Cell
+    n_out_of_area: Cell
+    coverage_pct: float | None
+    is_by_small_areas: bool  # residents unknown: each small area counted once
+    deprived_reach_ratio: Cell  # R_dep = p(1–2) / q(1–2)
+    least_deprived_ratio: Cell  # r(9–10)
+    gradient: Cell  # R_dep / r(9–10)
+    deciles: tuple[DecileFigures, ...]
+    problem: str  # why reach could not be worked out, else ""
+
+
+@dataclass(frozen=True, slots=True)
 class SnapshotReport:
     """One done snapshot's figures, in words and percentages, protected."""
 
@@ -135,6 +163,7 @@ class SnapshotReport:
     is_short_history: bool
     newcomers_reason: str
     is_small_sample: bool  # fewer than 30 responses: officers are warned
+    deprivation: tuple[DeprivationFigures, ...] = ()
 
 
 def _pct(value: Any) -> float | None:
@@ -198,6 +227,43 @@ def _characteristic(
         is_small_sample=bool(item["is_small_sample"]),
         dissimilarity_pct=float(item["dissimilarity"]) * 100,
         categories=tuple(rows),
+    )
+
+
+def _deprivation(item: dict[str, Any], disclosure: Disclosure) -> DeprivationFigures:
+    deciles = item.get("deciles") or []
+    hidden = hidden_positions([int(d["n_participants"]) for d in deciles], disclosure)
+    rows = tuple(
+        DecileFigures(
+            decile=int(decile["decile"]),
+            n_participants=HIDDEN if index in hidden else int(decile["n_participants"]),
+            participant_pct=HIDDEN
+            if index in hidden
+            else float(decile["participant_share"]) * 100,
+            resident_pct=float(decile["resident_share"]) * 100,
+            ratio=HIDDEN if index in hidden else decile["ratio"],
+            reading=str(READINGS.get(decile["reading"], decile["reading"])),
+            is_under_represented=decile["reading"] == "under-represented",
+        )
+        for index, decile in enumerate(deciles)
+    )
+    coverage = item.get("coverage_share")
+    # The headline ratios give away the count of the two deciles they compare.
+    by_decile = {int(d["decile"]): int(d["n_participants"]) for d in deciles}
+    most = disclosure.hides(by_decile.get(1, 0) + by_decile.get(2, 0))
+    least = disclosure.hides(by_decile.get(9, 0) + by_decile.get(10, 0))
+    return DeprivationFigures(
+        index=str(item.get("edition") or item.get("index") or ""),
+        n_participants=_count(int(item["n_participants"]), disclosure),
+        n_unknown=_count(int(item["n_unknown"]), disclosure),
+        n_out_of_area=_count(int(item["n_out_of_area"]), disclosure),
+        coverage_pct=None if coverage is None else float(coverage) * 100,
+        is_by_small_areas=item.get("residents_basis") == "small_areas",
+        deprived_reach_ratio=HIDDEN if most else item.get("deprived_reach_ratio"),
+        least_deprived_ratio=HIDDEN if least else item.get("least_deprived_ratio"),
+        gradient=HIDDEN if most or least else item.get("gradient"),
+        deciles=rows,
+        problem=str(item.get("problem") or ""),
     )
 
 
@@ -289,4 +355,8 @@ def inclusion_snapshot_report(
         is_short_history=bool(newcomers["is_short_history"]),
         newcomers_reason=_reason(newcomers["reason"]),
         is_small_sample=int(result["n_responses"]) < 30,
+        # Snapshots taken before reach was computed hold null here.
+        deprivation=tuple(
+            _deprivation(item, disclosure) for item in result.get("deprivation") or []
+        ),
     )

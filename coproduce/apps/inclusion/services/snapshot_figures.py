@@ -29,6 +29,7 @@ from coproduce.analytics.representation.participation import (
     LOW_LINKED_SHARE_BELOW,
 )
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, PREFER_NOT_TO_SAY
+from coproduce.apps.inclusion.services.snapshot_deprivation import deprivation_figures
 from coproduce.apps.inclusion.services.snapshot_inputs import SnapshotInputs
 
 RESULT_SCHEMA = 1
@@ -90,8 +91,7 @@ def snapshot_result_compute(inputs: SnapshotInputs) -> dict[str, Any]:
         "concentration": _concentration(linked),
         "usual_suspects": _usual_suspects(inputs, key),
         "newcomers": _newcomers(inputs, key, has_own=bool(own)),
-        # Reach in deprived areas (spec §6) comes with the deprivation lookups.
-        "deprivation": None,
+        "deprivation": deprivation_figures(inputs.deprivation),
     }
 
 

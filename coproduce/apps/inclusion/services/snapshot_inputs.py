@@ -3,9 +3,10 @@
 The input hash covers exactly what the figures are computed from: the
 organisation's contributions up to the reference date (person keys, not
 e-mails), the engagement's responses' about-you answers, the population
-margins for its areas and the dates used. The same inputs give the same hash,
-so an unchanged engagement is not recalculated (snapshots.py), and a figure
-can be traced to the data it came from.
+margins for its areas, the responses' deprivation deciles and the dates
+used. The same inputs give the same hash, so an unchanged engagement is not
+recalculated (snapshots.py), and a figure can be traced to the data it came
+from.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.inclusion.selectors.contributions import (
     OrganisationContributions,
     local_date,
+)
+from coproduce.apps.inclusion.services.snapshot_deprivation import (
+    DeprivationInput,
+    deprivation_inputs_load,
 )
 from coproduce.apps.organisations.models import PopulationProfile
 from coproduce.apps.organisations.selectors import population_margins
@@ -46,6 +51,8 @@ class SnapshotInputs:
     profile_id: int | None
     margins_hash: str
     input_hash: str
+    # One per deprivation index with areas in scope (snapshot_deprivation.py).
+    deprivation: tuple[DeprivationInput, ...] = ()
 
     @property
     def margins_version(self) -> str:
@@ -118,6 +125,7 @@ def snapshot_inputs_load(
                 profile=profile, characteristic=name, area_ids=area_ids
             )
     margins_hash = _digest(residents) if profile is not None else ""
+    deprivation = deprivation_inputs_load(engagement=engagement)
     per_person_day = Counter(
         (c.engagement_id, c.contributed_on.isoformat(), c.person_key or "", c.count)
         for c in contributions
@@ -131,6 +139,7 @@ def snapshot_inputs_load(
             "about_you": about_you,
             "profile": profile.pk if profile is not None else None,
             "margins": margins_hash,
+            "deprivation": [item.as_hashable() for item in deprivation],
         }
     )
     return SnapshotInputs(
@@ -145,4 +154,5 @@ def snapshot_inputs_load(
         profile_id=profile.pk if profile is not None else None,
         margins_hash=margins_hash,
         input_hash=input_hash,
+        deprivation=deprivation,
     )

@@ -225,7 +225,8 @@ def test_representation_is_compared_with_the_profile_and_frozen_with_its_version
     assert snapshot.margins_version.startswith(f"{profile.pk}:")
     assert snapshot.software_version
     assert snapshot.result["missing_groups"][0]["value"] == AgeBand.AGE_16_24
-    assert snapshot.result["deprivation"] is None
+    # No deprivation index uploaded: no reach figures, never an error.
+    assert snapshot.result["deprivation"] == []
     left_out = {item["name"]: item["reason"] for item in snapshot.result["left_out"]}
     assert left_out["sex"] == "no_margin"
 
