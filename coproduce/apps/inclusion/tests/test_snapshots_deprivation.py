@@ -241,4 +241,4 @@ def test_small_decile_counts_and_the_ratios_they_reveal_are_hidden(
     table = table[: table.index("</table>")]
     decile_1 = table[table.index('header">1</th>') :].split("</tr>")[0]
     assert "fewer than 10" in decile_1
-    assert "numeric\">3<" not in decile_1
+    assert 'numeric">3<' not in decile_1
