@@ -145,7 +145,7 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 def _sheet_title(title: str, used: set[str]) -> str:
     """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique."""
-    base = _SHEET_FORBIDDEN.sub(" ", title).strip().strip("'") or "Table"
+    base = " ".join(_SHEET_FORBIDDEN.sub(" ", title).split()).strip("'") or "Table"
     base = base[:31]
     candidate, number = base, 2
     while candidate.casefold() in used:

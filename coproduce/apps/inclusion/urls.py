@@ -42,4 +42,9 @@ urlpatterns = [
         snapshots.engagement_snapshot_detail_view,
         name="engagement-snapshot-detail",
     ),
+    path(
+        f"{_engagement}inclusion/<int:pk>/download.<str:file_format>",
+        snapshots.engagement_snapshot_download_view,
+        name="engagement-snapshot-download",
+    ),
 ]

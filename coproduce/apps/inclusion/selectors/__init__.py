@@ -12,6 +12,7 @@ from coproduce.apps.inclusion.selectors.snapshots import (
     inclusion_snapshot_get,
     inclusion_snapshot_list,
     inclusion_snapshot_report,
+    snapshot_report_tables,
 )
 from coproduce.apps.inclusion.selectors.who_took_part import (
     CategoryRow,
@@ -37,5 +38,6 @@ __all__ = [
     "inclusion_snapshot_get",
     "inclusion_snapshot_list",
     "inclusion_snapshot_report",
+    "snapshot_report_tables",
     "who_took_part_tables",
 ]

@@ -9,7 +9,7 @@ where snapshot figures meet disclosure.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, ABOUT_YOU_LABELS
-from coproduce.apps.core.tables import HIDDEN, Cell
+from coproduce.apps.core.tables import HIDDEN, Cell, Table, TableColumn
 from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.inclusion.disclosure import Disclosure, hidden_positions
 from coproduce.apps.inclusion.models import InclusionSnapshot
 from coproduce.apps.inclusion.permissions import can_view_inclusion
+from coproduce.apps.inclusion.selectors.who_took_part import hidden_note
 
 READINGS: dict[str, Promise] = {
     "under-represented": _("Under-represented"),
@@ -359,4 +360,107 @@ def inclusion_snapshot_report(
         deprivation=tuple(
             _deprivation(item, disclosure) for item in result.get("deprivation") or []
         ),
+    )
+
+
+def snapshot_report_tables(
+    report: SnapshotReport, disclosure: Disclosure
+) -> tuple[Table, ...]:
+    """A snapshot's figures as downloadable tables, hidden figures hidden:
+    key figures, one table per characteristic, the Lorenz curve at every 10 %
+    of people, and reach by decile for each deprivation index."""
+    key_figures = Table(
+        slug="key-figures",
+        title=str(_("Key figures")),
+        columns=(
+            TableColumn("figure", str(_("Figure"))),
+            TableColumn("value", str(_("Value")), "number"),
+        ),
+        rows=(
+            (str(_("Survey responses")), report.n_responses),
+            (str(_("Comments")), report.n_comments),
+            (str(_("People we can follow across engagements")), report.n_participants),
+            (str(_("Contributions linked to a person (%)")), report.linked_pct),
+            (str(_("Representativeness score")), report.score),
+            (str(_("Gini G*")), report.gini_corrected),
+            (str(_("Most active 10% (% of contributions)")), report.top_10_pct),
+            (str(_("Usual suspects (% of people)")), report.usual_suspect_pct),
+            (str(_("Newcomers (% of people)")), report.newcomer_pct),
+        ),
+    )
+    tables = [key_figures]
+    for characteristic in report.characteristics:
+        tables.append(
+            Table(
+                slug=characteristic.name,
+                title=characteristic.label,
+                columns=(
+                    TableColumn("group", str(_("Group"))),
+                    TableColumn("people", str(_("People")), "count"),
+                    TableColumn("took_part", str(_("Took part")), "percent"),
+                    TableColumn("residents", str(_("Residents")), "percent"),
+                    TableColumn(
+                        "difference", str(_("Difference (percentage points)")), "number"
+                    ),
+                    TableColumn("reading", str(_("Reading"))),
+                ),
+                rows=tuple(
+                    (
+                        row.label,
+                        row.n_participants,
+                        row.participant_pct,
+                        row.population_pct,
+                        row.difference_points,
+                        row.reading,
+                    )
+                    for row in characteristic.categories
+                ),
+            )
+        )
+    if report.lorenz_deciles:
+        tables.append(
+            Table(
+                slug="lorenz",
+                title=str(_("Lorenz curve")),
+                columns=(
+                    TableColumn("people", str(_("Least active people")), "percent"),
+                    TableColumn(
+                        "share", str(_("Their share of contributions")), "percent"
+                    ),
+                ),
+                rows=tuple(
+                    (float(people), share) for people, share in report.lorenz_deciles
+                ),
+            )
+        )
+    for number, reach in enumerate(report.deprivation, start=1):
+        if reach.problem:
+            continue
+        tables.append(
+            Table(
+                slug=f"deprivation-{number}",
+                title=str(_("Deprivation deciles (%(index)s)"))
+                % {"index": reach.index},
+                columns=(
+                    TableColumn("decile", str(_("Decile"))),
+                    TableColumn("responses", str(_("Responses")), "count"),
+                    TableColumn("took_part", str(_("Took part")), "percent"),
+                    TableColumn("residents", str(_("Residents")), "percent"),
+                    TableColumn("reading", str(_("Reading"))),
+                ),
+                rows=tuple(
+                    (
+                        str(row.decile),
+                        row.n_participants,
+                        row.participant_pct,
+                        row.resident_pct,
+                        row.reading,
+                    )
+                    for row in reach.deciles
+                ),
+            )
+        )
+    return tuple(
+        replace(table, notes=(hidden_note(disclosure),)) if table.has_hidden else table
+        for table in tables
     )

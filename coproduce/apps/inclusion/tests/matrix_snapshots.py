@@ -51,6 +51,11 @@ ROWS: list[Row] = [
     Row("inclusion:engagement-snapshots", "snapshots engagement", members()),
     Row("inclusion:engagement-snapshots", "snapshots foreign engagement", members(404)),
     Row("inclusion:engagement-snapshot-detail", "snapshot", members()),
+    # A failed snapshot has no figures to download.
+    Row("inclusion:engagement-snapshot-download", "snapshot xlsx", members(404)),
+    Row(
+        "inclusion:engagement-snapshot-download", "foreign snapshot xlsx", members(404)
+    ),
     Row("inclusion:engagement-snapshot-detail", "foreign snapshot", members(404)),
     Row("inclusion:engagement-snapshot-request", "snapshots engagement", post_only()),
     Row(
@@ -95,6 +100,18 @@ def scenario_kwargs(context: MatrixContext) -> dict[str, dict[str, Any]]:
         "snapshots engagement": {**org, "slug": engagement.slug},
         "snapshots foreign engagement": {**org, "slug": foreign.slug},
         "snapshot": {**org, "slug": engagement.slug, "pk": snapshot.pk},
+        "snapshot xlsx": {
+            **org,
+            "slug": engagement.slug,
+            "pk": snapshot.pk,
+            "file_format": "xlsx",
+        },
+        "foreign snapshot xlsx": {
+            **org,
+            "slug": engagement.slug,
+            "pk": foreign_snapshot.pk,
+            "file_format": "xlsx",
+        },
         # Another organisation's snapshot under this engagement's address.
         "foreign snapshot": {**org, "slug": engagement.slug, "pk": foreign_snapshot.pk},
     }

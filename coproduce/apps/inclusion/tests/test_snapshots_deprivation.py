@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from coproduce.apps.inclusion.models import InclusionSnapshot
 from coproduce.apps.inclusion.services import inclusion_snapshot_compute
@@ -242,3 +245,45 @@ def test_small_decile_counts_and_the_ratios_they_reveal_are_hidden(
     decile_1 = table[table.index('header">1</th>') :].split("</tr>")[0]
     assert "fewer than 10" in decile_1
     assert 'numeric">3<' not in decile_1
+
+
+def test_a_snapshot_downloads_every_table_with_the_same_protection(
+    ward_with_deciles, elected_member, analyst, client_for
+):
+    engagement, _ward, _index = ward_with_deciles
+    for decile, n in ((1, 3), (5, 40), (10, 20)):
+        for _ in range(n):
+            respond(engagement, date(2026, 1, 10), postcode=_unit(decile))
+    snapshot = _compute(engagement)
+
+    def download(client, file_format, **params):
+        url = reverse(
+            "inclusion:engagement-snapshot-download",
+            args=[
+                engagement.organisation.slug,
+                engagement.slug,
+                snapshot.pk,
+                file_format,
+            ],
+        )
+        return client.get(url, params)
+
+    workbook = load_workbook(io.BytesIO(download(client_for(analyst), "xlsx").content))
+    protected = download(client_for(elected_member), "csv", table="deprivation-1")
+    exact = download(client_for(analyst), "csv", table="deprivation-1")
+
+    assert workbook.sheetnames[0] == "Key figures"
+    assert "Deprivation deciles (WIMD 2019)" in workbook.sheetnames
+    protected_rows = list(csv.reader(io.StringIO(protected.content.decode()[1:])))
+    exact_rows = list(csv.reader(io.StringIO(exact.content.decode()[1:])))
+    assert protected_rows[0] == [
+        "Decile",
+        "Responses",
+        "Took part (%)",
+        "Residents (%)",
+        "Reading",
+    ]
+    assert exact_rows[1][:2] == ["1", "3"]
+    assert protected_rows[1][:3] == ["1", "[c]", "[c]"]
+    assert download(client_for(analyst), "csv", table="nope").status_code == 404
+    assert download(client_for(analyst), "pdf").status_code == 404

@@ -7,13 +7,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coproduce.apps.accounts.http import AuthenticatedHttpRequest
+from coproduce.apps.core.tables import (
+    download_filename,
+    table_csv_response,
+    tables_xlsx_response,
+)
 from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.engagements.selectors import engagement_get
 from coproduce.apps.inclusion.disclosure import disclosure_for
@@ -26,6 +31,7 @@ from coproduce.apps.inclusion.selectors import (
     inclusion_snapshot_get,
     inclusion_snapshot_list,
     inclusion_snapshot_report,
+    snapshot_report_tables,
 )
 from coproduce.apps.inclusion.services import (
     InclusionSnapshotError,
@@ -160,6 +166,38 @@ def engagement_snapshot_detail_view(
     if request.headers.get("HX-Request"):
         return render(request, "inclusion/_snapshot_status.html", context)
     return render(request, "inclusion/engagement_snapshot_detail.html", context)
+
+
+@login_required
+def engagement_snapshot_download_view(
+    request: AuthenticatedHttpRequest,
+    org_slug: str,
+    slug: str,
+    pk: int,
+    file_format: str,
+) -> HttpResponse:
+    """A done snapshot's tables: one as CSV (?table=<slug>) or all as XLSX."""
+    organisation, engagement = _engagement(request, org_slug, slug)
+    snapshot = inclusion_snapshot_get(actor=request.user, engagement=engagement, pk=pk)
+    disclosure = disclosure_for(request.user, organisation)
+    report = inclusion_snapshot_report(snapshot=snapshot, disclosure=disclosure)
+    if report is None:
+        raise Http404
+    tables = snapshot_report_tables(report, disclosure)
+    stem = (engagement.slug, "inclusion", snapshot.created_at.strftime("%Y%m%d-%H%M"))
+    if file_format == "xlsx":
+        return tables_xlsx_response(
+            tables, filename=download_filename(*stem, extension="xlsx")
+        )
+    if file_format == "csv":
+        wanted = request.GET.get("table", "key-figures")
+        for table in tables:
+            if table.slug == wanted:
+                return table_csv_response(
+                    table,
+                    filename=download_filename(*stem, table.slug, extension="csv"),
+                )
+    raise Http404
 
 
 @require_POST
