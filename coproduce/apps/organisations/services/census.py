@@ -10,8 +10,10 @@ docs/population-profiles.md.
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO
 
 from django.core.exceptions import PermissionDenied
@@ -42,6 +44,8 @@ from coproduce.apps.organisations.services.population_files import (
     UploadedTable,
     population_files_check,
 )
+
+logger = logging.getLogger(__name__)
 
 # What the mapping screen sends for "Leave out (not counted)".
 LEAVE_OUT = "leave_out"
@@ -99,7 +103,7 @@ def census_upload(
         )
     except CensusLabelsUnknownError as exc:
         # Keeping the table tidy: nobody can open an expired upload anyway.
-        CensusImportStaging.objects.filter(expires_at__lte=timezone.now()).delete()
+        census_stagings_purge_expired()
         staging = CensusImportStaging(
             organisation=organisation,
             created_by=actor,
@@ -137,6 +141,37 @@ def census_upload(
         n_left_out_residents=checked.n_left_out_residents,
         n_other_areas=checked.n_other_areas,
     )
+
+
+@transaction.atomic
+def census_stagings_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete kept census uploads past their expiry; return how many.
+
+    Nobody can open an expired upload, but its files (residents' counts) would
+    stay in the database until someone uploaded again. Runs before every kept
+    upload and from the `purge_expired_uploads` command (cron). Each deletion
+    is recorded in the organisation's audit log.
+    """
+    now = now or timezone.now()
+    expired = list(
+        CensusImportStaging.objects.select_related("organisation").filter(
+            expires_at__lte=now
+        )
+    )
+    for staging in expired:
+        audit_event_create(
+            actor=None,
+            action="census_import.expire",
+            target=staging,
+            organisation=staging.organisation,
+            changes={"name": staging.name, "created_by": staging.created_by_id},
+        )
+    if expired:
+        logger.info("Deleting %d expired census upload(s)", len(expired))
+        CensusImportStaging.objects.filter(
+            pk__in=[staging.pk for staging in expired]
+        ).delete()
+    return len(expired)
 
 
 def census_staging_unknown_labels(
