@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import IO
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -204,6 +204,54 @@ def _category_allowed(characteristic: str, category: str) -> bool:
     )
 
 
+def _mapping_save(
+    *,
+    actor: User,
+    organisation: Organisation,
+    characteristic: str,
+    label: str,
+    category: str,
+) -> CensusLabelMapping:
+    """Create or update the organisation's mapping of `label`, safe against a race.
+
+    Two people may choose for the same new label at the same moment: both find
+    no mapping, and the second INSERT hits the unique constraint. The INSERT
+    runs in a savepoint; on that conflict the row the other person saved is
+    updated instead, as if they had saved first (the later choice wins, as for
+    any two saves one after the other). If even that fails (the row deleted
+    meanwhile, say), the officer is asked to try again: never a 500.
+    """
+    key = label_key(label)
+    lookup = {
+        "organisation": organisation,
+        "characteristic": characteristic,
+        "source_label_key": key,
+    }
+    for _attempt in range(2):
+        mapping = CensusLabelMapping.objects.select_for_update().filter(
+            **lookup
+        ).first() or CensusLabelMapping(**lookup, created_by=actor)
+        mapping.source_label = label[:500]
+        mapping.category = category
+        # The unique constraint is left to the database: checking it here
+        # could not see another person's save that has not committed yet.
+        mapping.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                mapping.save()
+        except IntegrityError:
+            logger.info("Census label mapping saved concurrently; updating it")
+            continue
+        return mapping
+    raise PopulationProfileError(
+        _(
+            "Someone else saved a choice for '%(label)s' at the same moment. "
+            "Check the choices and select “Save choices and import” again."
+        )
+        % {"label": label}
+    )
+
+
 @transaction.atomic
 def census_labels_save_and_import(
     *,
@@ -238,21 +286,13 @@ def census_labels_save_and_import(
                 _("Choose a category for '%(label)s', or leave it out.")
                 % {"label": label}
             )
-        key = label_key(label)
-        mapping = CensusLabelMapping.objects.filter(
+        mapping = _mapping_save(
+            actor=actor,
             organisation=organisation,
             characteristic=characteristic,
-            source_label_key=key,
-        ).first() or CensusLabelMapping(
-            organisation=organisation,
-            characteristic=characteristic,
-            source_label_key=key,
-            created_by=actor,
+            label=label,
+            category=category,
         )
-        mapping.source_label = label[:500]
-        mapping.category = category
-        mapping.full_clean()
-        mapping.save()
         audit_event_create(
             actor=actor,
             action="census_label_mapping.save",
