@@ -271,6 +271,41 @@ def population_profile_get(
     )
 
 
+def _area_children(organisation_id: int) -> dict[int | None, list[int]]:
+    """Parent id (None for the roots) -> its children's ids, in one query."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Area.objects.filter(
+        organisation_id=organisation_id
+    ).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    return children
+
+
+def area_descendant_ids(*, organisation_id: int, area_id: int) -> list[int]:
+    """The area and every smaller area under it in the organisation's tree.
+
+    Responses are coded to the smallest area known (a postcode's small area),
+    so "responses in this ward" means those of the ward and of its small
+    areas. Each area comes once, even if the tree had a cycle; an area of
+    another organisation gives none. One query.
+    """
+    children = _area_children(organisation_id)
+    known = {pk for pks in children.values() for pk in pks}
+    if area_id not in known:
+        return []
+    found: list[int] = []
+    seen: set[int] = set()
+    waiting = [area_id]
+    while waiting:
+        pk = waiting.pop()
+        if pk in seen:
+            continue
+        seen.add(pk)
+        found.append(pk)
+        waiting.extend(children.get(pk, []))
+    return sorted(found)
+
+
 def _covering_area_ids(
     *, organisation_id: int, area_ids: list[int], with_margins: set[int]
 ) -> set[int]:
@@ -280,11 +315,7 @@ def _covering_area_ids(
     children, recursively, so a ward can be summed from its small areas. An area
     inside another chosen area is covered by it already.
     """
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Area.objects.filter(
-        organisation_id=organisation_id
-    ).values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
+    children = _area_children(organisation_id)
     known = {pk for pks in children.values() for pk in pks}
     covering: set[int] = set()
     visited: set[int] = set()
