@@ -114,10 +114,7 @@ class MultipleFileField(forms.FileField):
     """A list of uploaded files; each is checked as a FileField checks one."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # The GOV.UK renderer styles inputs by widget name; this one is new.
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"class": "govuk-file-upload"})
-        )
+        kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -33,6 +34,23 @@ _WIDGET_CLASSES = {
 }
 
 
+def _widget_classes(field: BoundField) -> str:
+    """The GOV.UK class of the field's widget, or of the widget it is made from.
+
+    A project widget (a MultipleFileInput subclassing ClearableFileInput, say)
+    has a widget_type of its own; its nearest Django ancestor in the map
+    decides, so new widgets are styled without being listed here.
+    """
+    css = _WIDGET_CLASSES.get(field.widget_type)
+    if css is not None:
+        return css
+    for cls in type(field.field.widget).__mro__[1:]:
+        name = re.sub(r"widget$|input$", "", cls.__name__.lower())
+        if name in _WIDGET_CLASSES:
+            return _WIDGET_CLASSES[name]
+    return ""
+
+
 @register.simple_tag
 def language_url(request: HttpRequest, language: str) -> str:
     """The current page in another language, keeping the query string."""
@@ -43,8 +61,7 @@ def language_url(request: HttpRequest, language: str) -> str:
 @register.filter
 def govuk_widget(field: BoundField) -> SafeString:
     """Render a field's input with the GOV.UK class, error state and hint links."""
-    widget_type = field.widget_type
-    css = _WIDGET_CLASSES.get(widget_type, "")
+    css = _widget_classes(field)
     attrs: dict[str, Any] = {}
     if css:
         if field.errors:

@@ -6,7 +6,7 @@ import re
 
 from django import forms
 
-from coproduce.apps.organisations.forms import InvitationForm
+from coproduce.apps.organisations.forms import InvitationForm, PopulationProfileForm
 
 
 class EveryWidgetForm(forms.Form):
@@ -51,3 +51,44 @@ def test_a_field_with_an_error_is_marked_and_described_by_its_message():
     # Radios are a fieldset with a legend, and the error sits inside it.
     assert "<legend" in html
     assert 'id="id_role-error"' in html
+
+
+def test_the_multiple_file_upload_gets_the_govuk_class_and_its_error():
+    """A project widget is styled like the Django widget it is made from."""
+    form = PopulationProfileForm(
+        data={
+            "name": "Cyfrifiad Ŵŷ 🏴",
+            "source": "<b>ONS</b>",
+            "age_base": "All usual residents",
+        },
+        files={},
+    )
+    assert not form.is_valid()
+    assert "file" in form.errors
+    html = form.as_div()
+    tag = _tag_for(html, "file")
+    assert 'class="govuk-file-upload govuk-file-upload--error"' in tag
+    assert "multiple" in tag
+    assert 'aria-describedby="id_file-hint id_file-error"' in tag
+    assert 'id="id_file-error"' in html
+    assert "Select a CSV or XLSX file." in html
+    # Without an error: the class, and the hint only.
+    clean = _tag_for(PopulationProfileForm().as_div(), "file")
+    assert 'class="govuk-file-upload"' in clean
+    assert 'aria-describedby="id_file-hint"' in clean
+
+
+def test_a_subclassed_widget_is_styled_like_its_django_parent():
+    class WideTextInput(forms.TextInput):
+        pass
+
+    class ShoutyTextarea(forms.Textarea):
+        pass
+
+    class AForm(forms.Form):
+        wide = forms.CharField(widget=WideTextInput)
+        shouty = forms.CharField(widget=ShoutyTextarea)
+
+    html = AForm(data={}).as_div()
+    assert 'class="govuk-input govuk-input--error"' in _tag_for(html, "wide")
+    assert 'class="govuk-textarea govuk-textarea--error"' in _tag_for(html, "shouty")

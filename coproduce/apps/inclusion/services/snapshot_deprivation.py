@@ -30,7 +30,7 @@ from coproduce.analytics.errors import InputError
 from coproduce.analytics.representation import DecileTable, deprivation_reach
 from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.organisations.selectors import (
-    area_parent_ids,
+    area_descendant_ids,
     areas_for_postcodes,
     deprivation_lookups_for_organisation,
     postcode_key,
@@ -66,36 +66,33 @@ class DeprivationInput:
         }
 
 
-def _in_scope(engagement: Engagement, parents: dict[int, int | None]) -> set[int]:
-    """The engagement's areas and every area inside them (all when it has none)."""
-    chosen = {area.pk for area in engagement.areas.all()}
+def _in_scope(engagement: Engagement) -> set[int] | None:
+    """The engagement's areas and every area inside them; None (the whole
+    organisation) when it has none. One query per engagement area."""
+    chosen = [area.pk for area in engagement.areas.all()]
     if not chosen:
-        return set(parents)
-    inside: set[int] = set()
-    for area_id in parents:
-        current: int | None = area_id
-        seen: set[int] = set()
-        while current is not None and current not in seen:
-            if current in chosen:
-                inside.add(area_id)
-                break
-            seen.add(current)
-            current = parents.get(current)
-    return inside
+        return None
+    return {
+        pk
+        for area_id in chosen
+        for pk in area_descendant_ids(
+            organisation_id=engagement.organisation_id, area_id=area_id
+        )
+    }
 
 
 def deprivation_inputs_load(*, engagement: Engagement) -> tuple[DeprivationInput, ...]:
     """One input per deprivation index of the organisation with areas in scope.
 
-    Queries: the indices and their deciles (2), the area tree (1), the
-    engagement's postcodes (1) and the postcode lookup (1), whatever the volume.
+    Queries: the indices and their deciles (2), the area tree (one per
+    engagement area), the engagement's postcodes (1) and the postcode lookup
+    (1), whatever the number of responses.
     """
     organisation = engagement.organisation
     lookups = deprivation_lookups_for_organisation(organisation=organisation)
     if not lookups:
         return ()
-    parents = area_parent_ids(organisation=organisation)
-    scope = _in_scope(engagement, parents)
+    scope = _in_scope(engagement)
     counts = postcodes_for_engagement(engagement=engagement)
     coded = areas_for_postcodes(
         organisation=organisation,
@@ -113,7 +110,9 @@ def deprivation_inputs_load(*, engagement: Engagement) -> tuple[DeprivationInput
     inputs = []
     for lookup in lookups:
         in_scope = {
-            area_id: row for area_id, row in lookup.deciles.items() if area_id in scope
+            area_id: row
+            for area_id, row in lookup.deciles.items()
+            if scope is None or area_id in scope
         }
         if not in_scope:
             continue
@@ -125,7 +124,7 @@ def deprivation_inputs_load(*, engagement: Engagement) -> tuple[DeprivationInput
                     n_out_of_area += n
                 else:
                     n_unknown += n
-            elif area_id not in scope:
+            elif scope is not None and area_id not in scope:
                 n_out_of_area += n
             elif area_id in in_scope:
                 participants[in_scope[area_id].decile] += n

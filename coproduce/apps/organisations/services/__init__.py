@@ -12,6 +12,7 @@ from coproduce.apps.organisations.services.census import (
     census_label_mapping_delete,
     census_labels_save_and_import,
     census_staging_unknown_labels,
+    census_stagings_purge_expired,
     census_upload,
 )
 from coproduce.apps.organisations.services.lookups import (
@@ -59,6 +60,7 @@ __all__ = [
     "census_label_mapping_delete",
     "census_labels_save_and_import",
     "census_staging_unknown_labels",
+    "census_stagings_purge_expired",
     "census_upload",
     "deprivation_index_delete",
     "deprivation_index_import",

@@ -10,12 +10,14 @@ docs/population-profiles.md.
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +44,8 @@ from coproduce.apps.organisations.services.population_files import (
     UploadedTable,
     population_files_check,
 )
+
+logger = logging.getLogger(__name__)
 
 # What the mapping screen sends for "Leave out (not counted)".
 LEAVE_OUT = "leave_out"
@@ -99,7 +103,7 @@ def census_upload(
         )
     except CensusLabelsUnknownError as exc:
         # Keeping the table tidy: nobody can open an expired upload anyway.
-        CensusImportStaging.objects.filter(expires_at__lte=timezone.now()).delete()
+        census_stagings_purge_expired()
         staging = CensusImportStaging(
             organisation=organisation,
             created_by=actor,
@@ -139,6 +143,37 @@ def census_upload(
     )
 
 
+@transaction.atomic
+def census_stagings_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete kept census uploads past their expiry; return how many.
+
+    Nobody can open an expired upload, but its files (residents' counts) would
+    stay in the database until someone uploaded again. Runs before every kept
+    upload and from the `purge_expired_uploads` command (cron). Each deletion
+    is recorded in the organisation's audit log.
+    """
+    now = now or timezone.now()
+    expired = list(
+        CensusImportStaging.objects.select_related("organisation").filter(
+            expires_at__lte=now
+        )
+    )
+    for staging in expired:
+        audit_event_create(
+            actor=None,
+            action="census_import.expire",
+            target=staging,
+            organisation=staging.organisation,
+            changes={"name": staging.name, "created_by": staging.created_by_id},
+        )
+    if expired:
+        logger.info("Deleting %d expired census upload(s)", len(expired))
+        CensusImportStaging.objects.filter(
+            pk__in=[staging.pk for staging in expired]
+        ).delete()
+    return len(expired)
+
+
 def census_staging_unknown_labels(
     *, staging: CensusImportStaging
 ) -> list[UnknownLabel]:
@@ -166,6 +201,54 @@ def _category_allowed(characteristic: str, category: str) -> bool:
         choices is not None
         and category in choices.values
         and category != PREFER_NOT_TO_SAY
+    )
+
+
+def _mapping_save(
+    *,
+    actor: User,
+    organisation: Organisation,
+    characteristic: str,
+    label: str,
+    category: str,
+) -> CensusLabelMapping:
+    """Create or update the organisation's mapping of `label`, safe against a race.
+
+    Two people may choose for the same new label at the same moment: both find
+    no mapping, and the second INSERT hits the unique constraint. The INSERT
+    runs in a savepoint; on that conflict the row the other person saved is
+    updated instead, as if they had saved first (the later choice wins, as for
+    any two saves one after the other). If even that fails (the row deleted
+    meanwhile, say), the officer is asked to try again: never a 500.
+    """
+    key = label_key(label)
+    lookup = {
+        "organisation": organisation,
+        "characteristic": characteristic,
+        "source_label_key": key,
+    }
+    for _attempt in range(2):
+        mapping = CensusLabelMapping.objects.select_for_update().filter(
+            **lookup
+        ).first() or CensusLabelMapping(**lookup, created_by=actor)
+        mapping.source_label = label[:500]
+        mapping.category = category
+        # The unique constraint is left to the database: checking it here
+        # could not see another person's save that has not committed yet.
+        mapping.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                mapping.save()
+        except IntegrityError:
+            logger.info("Census label mapping saved concurrently; updating it")
+            continue
+        return mapping
+    raise PopulationProfileError(
+        _(
+            "Someone else saved a choice for '%(label)s' at the same moment. "
+            "Check the choices and select “Save choices and import” again."
+        )
+        % {"label": label}
     )
 
 
@@ -203,21 +286,13 @@ def census_labels_save_and_import(
                 _("Choose a category for '%(label)s', or leave it out.")
                 % {"label": label}
             )
-        key = label_key(label)
-        mapping = CensusLabelMapping.objects.filter(
+        mapping = _mapping_save(
+            actor=actor,
             organisation=organisation,
             characteristic=characteristic,
-            source_label_key=key,
-        ).first() or CensusLabelMapping(
-            organisation=organisation,
-            characteristic=characteristic,
-            source_label_key=key,
-            created_by=actor,
+            label=label,
+            category=category,
         )
-        mapping.source_label = label[:500]
-        mapping.category = category
-        mapping.full_clean()
-        mapping.save()
         audit_event_create(
             actor=actor,
             action="census_label_mapping.save",

@@ -149,6 +149,50 @@ def test_area_tree_uses_a_bounded_number_of_queries(
 
 
 @pytest.mark.django_db
+def test_area_descendant_ids_walks_down_the_tree_once_each(
+    organisation, django_assert_num_queries
+):
+    district = AreaFactory(organisation=organisation)
+    ward = AreaFactory(organisation=organisation, parent=district)
+    small = [AreaFactory(organisation=organisation, parent=ward) for _ in range(2)]
+    sibling = AreaFactory(organisation=organisation, parent=district)
+    AreaFactory(organisation=organisation)  # another root
+
+    with django_assert_num_queries(1):
+        found = selectors.area_descendant_ids(
+            organisation_id=organisation.pk, area_id=ward.pk
+        )
+    assert found == sorted([ward.pk, small[0].pk, small[1].pk])
+    assert selectors.area_descendant_ids(
+        organisation_id=organisation.pk, area_id=district.pk
+    ) == sorted([district.pk, ward.pk, small[0].pk, small[1].pk, sibling.pk])
+    assert selectors.area_descendant_ids(
+        organisation_id=organisation.pk, area_id=small[0].pk
+    ) == [small[0].pk]
+
+
+@pytest.mark.django_db
+def test_area_descendant_ids_survives_a_cycle_and_ignores_other_organisations(
+    organisation,
+):
+    from coproduce.apps.organisations.models import Area
+
+    first = AreaFactory(organisation=organisation)
+    second = AreaFactory(organisation=organisation, parent=first)
+    Area.objects.filter(pk=first.pk).update(parent=second)  # a bad tree
+    assert selectors.area_descendant_ids(
+        organisation_id=organisation.pk, area_id=first.pk
+    ) == sorted([first.pk, second.pk])
+    elsewhere = AreaFactory()
+    assert (
+        selectors.area_descendant_ids(
+            organisation_id=organisation.pk, area_id=elsewhere.pk
+        )
+        == []
+    )
+
+
+@pytest.mark.django_db
 def test_area_list_ancestors_goes_up_to_the_root(organisation):
     county = AreaFactory(organisation=organisation)
     ward = AreaFactory(organisation=organisation, parent=county)

@@ -68,7 +68,7 @@ def test_many_postcodes_still_take_one_query(
 ):
     postcodes = [f"CF10 {n % 10}A{chr(65 + n % 26)}" for n in range(3000)]
     postcodes.append("CF10 1AA")
-    monkeypatch.setattr(selectors, "_MAX_PREFIXES_IN_QUERY", 100)
+    monkeypatch.setattr(selectors.lookups, "_MAX_PREFIXES_IN_QUERY", 100)
 
     with django_assert_num_queries(1):
         found = areas_for_postcodes(organisation=organisation, postcodes=postcodes)

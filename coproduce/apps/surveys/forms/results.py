@@ -30,6 +30,7 @@ class ResultFilterForm(forms.Form):
         label=_("Area"),
         queryset=Area.objects.none(),
         required=False,
+        help_text=_("An area includes the smaller areas inside it."),
         empty_label=_("All"),
     )
 

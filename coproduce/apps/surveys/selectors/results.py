@@ -37,6 +37,7 @@ from coproduce.apps.engagements.permissions import (
     can_view_results,
 )
 from coproduce.apps.organisations.models import Area, Organisation
+from coproduce.apps.organisations.selectors import area_descendant_ids
 from coproduce.apps.surveys.definition import (
     OptionDefinition,
     QuestionDefinition,
@@ -231,7 +232,13 @@ def submission_list_for_results(
         if name in ABOUT_YOU_FIELDS and value:
             submissions = submissions.filter(**{name: value})
     if filters.area_id:
-        submissions = submissions.filter(area_id=filters.area_id)
+        # A ward's responses include those coded to its small areas. An area
+        # of another organisation has none here; the list stays non-empty
+        # because the raw SQL of the counts cannot be built from `IN ()`.
+        area_ids = area_descendant_ids(
+            organisation_id=survey.organisation_id, area_id=filters.area_id
+        ) or [filters.area_id]
+        submissions = submissions.filter(area_id__in=area_ids)
     if filters.channel:
         submissions = submissions.filter(channel=filters.channel)
     if filters.version_number:

@@ -15,11 +15,13 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +53,8 @@ WEIGHT_BATCH_SIZE = 5_000
 DEFAULT_CAP_FACTOR = 3.0
 #: A cap this large never trims anything a survey could produce; above it, a typo.
 MAX_CAP_FACTOR = 100.0
+#: A run waiting or calculating for longer than this lost its worker.
+STALLED_AFTER = timedelta(hours=1)
 
 
 class WeightingError(DomainError):
@@ -146,6 +150,7 @@ def weighting_run_request(
             % {"most": f"{MAX_CAP_FACTOR:g}"},
             field="cap",
         )
+    weighting_runs_fail_stalled(survey=survey)
     if WeightingRun.objects.filter(
         survey=survey,
         status__in=(WeightingRun.Status.QUEUED, WeightingRun.Status.RUNNING),
@@ -210,6 +215,58 @@ def weighting_run_cancel(*, actor: User, run: WeightingRun) -> WeightingRun:
         organisation=run.survey.organisation,
     )
     return locked
+
+
+def weighting_runs_fail_stalled(
+    *, survey: Survey | None = None, now: datetime | None = None
+) -> int:
+    """Mark runs waiting or calculating for over an hour as failed; return how many.
+
+    A run is calculated by one worker; if that worker dies (a deploy, the
+    machine restarting) the run would read "Calculating weights" for ever and
+    refuse a new request. Its weights were stored in a transaction that never
+    committed, so nothing was stored and FAILED is the truth. Runs before every
+    request (for that survey) and from the `fail_stalled_imports` command (cron).
+    A worker that comes back later stores nothing: `_store` only writes a run
+    that is still calculating.
+    """
+    now = now or timezone.now()
+    cutoff = now - STALLED_AFTER
+    stalled = WeightingRun.objects.select_related("survey__organisation").filter(
+        Q(status=WeightingRun.Status.QUEUED, created_at__lt=cutoff)
+        | Q(status=WeightingRun.Status.RUNNING, started_at__lt=cutoff)
+        | Q(
+            status=WeightingRun.Status.RUNNING,
+            started_at__isnull=True,
+            created_at__lt=cutoff,
+        )
+    )
+    if survey is not None:
+        stalled = stalled.filter(survey=survey)
+    n_failed = 0
+    for run in stalled:
+        with transaction.atomic():
+            locked = WeightingRun.objects.select_for_update().get(pk=run.pk)
+            if not locked.is_active:  # finished meanwhile
+                continue
+            logger.warning("Weighting run %s stalled; marking it failed", run.pk)
+            previous = locked.status
+            locked.status = WeightingRun.Status.FAILED
+            locked.error = _(
+                "The weighting stopped before it finished, so no weights were "
+                "stored. Run the weighting again."
+            )
+            locked.finished_at = now
+            locked.save(update_fields=["status", "error", "finished_at"])
+            audit_event_create(
+                actor=None,
+                action="weighting_run.fail_stalled",
+                target=locked,
+                organisation=run.survey.organisation,
+                changes={"status": [previous, WeightingRun.Status.FAILED.value]},
+            )
+        n_failed += 1
+    return n_failed
 
 
 def software_version() -> str:

@@ -510,7 +510,10 @@ def test_an_import_whose_worker_died_is_marked_failed_after_an_hour(
 def test_the_command_reports_how_many_imports_it_failed(survey, officer):
     out = io.StringIO()
     call_command("fail_stalled_imports", stdout=out)
-    assert out.getvalue().strip() == "Marked 0 stalled import(s) as failed."
+    assert out.getvalue().splitlines() == [
+        "Marked 0 stalled import(s) as failed.",
+        "Marked 0 stalled weighting run(s) as failed.",
+    ]
 
 
 def test_a_running_import_records_when_it_started(

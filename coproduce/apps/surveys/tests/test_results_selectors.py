@@ -223,6 +223,59 @@ def test_the_area_and_version_filters_match_a_brute_force_count(organisation, an
     _check(results, _brute_force(survey, in_ward), 14)
 
 
+def test_an_area_filter_includes_the_small_areas_inside_it(organisation, analyst):
+    """Responses coded to a ward's small areas count in the ward, once each."""
+    from coproduce.apps.organisations.models import Area
+    from coproduce.apps.organisations.tests.factories import AreaFactory
+
+    ward = AreaFactory(organisation=organisation, name_en="Gŵyr 🏴 <b>ward</b>")
+    small = [
+        AreaFactory(organisation=organisation, parent=ward, level=Area.Level.SMALL_AREA)
+        for _ in range(2)
+    ]
+    other_ward = AreaFactory(organisation=organisation)
+    under_other = AreaFactory(
+        organisation=organisation, parent=other_ward, level=Area.Level.SMALL_AREA
+    )
+    survey = survey_of(organisation)
+    in_ward = add_responses(survey, 3, seed=11, area=ward)
+    in_small = add_responses(survey, 4, seed=12, area=small[0]) + add_responses(
+        survey, 5, seed=13, area=small[1]
+    )
+    add_responses(survey, 6, seed=14, area=other_ward)
+    add_responses(survey, 2, seed=15, area=under_other)
+    add_responses(survey, 7, seed=16)  # no area
+
+    def filtered(area):
+        return survey_results(
+            actor=analyst, survey=survey, filters=ResultFilters(area_id=area.pk)
+        )
+
+    _check(filtered(ward), _brute_force(survey, in_ward + in_small), 12)
+    _check(filtered(small[1]), _brute_force(survey, in_small[4:]), 5)
+    assert filtered(other_ward).n_respondents == 8
+    # Filtered results are never served from the unfiltered results' cache.
+    assert (
+        survey_results(
+            actor=analyst, survey=survey, filters=ResultFilters()
+        ).n_respondents
+        == 3 + 9 + 6 + 2 + 7
+    )
+    assert filtered(ward).n_respondents == 12
+
+
+def test_an_area_of_another_organisation_filters_everything_out(organisation, analyst):
+    from coproduce.apps.organisations.tests.factories import AreaFactory
+
+    survey = survey_of(organisation)
+    add_responses(survey, 4, seed=17)
+    elsewhere = AreaFactory()
+    results = survey_results(
+        actor=analyst, survey=survey, filters=ResultFilters(area_id=elsewhere.pk)
+    )
+    assert results.n_respondents == 0
+
+
 def test_unfiltered_results_are_kept_until_the_responses_change(
     organisation, analyst, django_assert_max_num_queries
 ):

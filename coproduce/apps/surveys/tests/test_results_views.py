@@ -90,6 +90,24 @@ def test_a_filter_to_a_small_group_warns(survey, analyst, client_for):
     assert "Fewer than 10 people are in this group" in response.content.decode()
 
 
+def test_filtering_by_a_ward_counts_its_small_areas(survey, analyst, client_for):
+    from coproduce.apps.organisations.tests.factories import AreaFactory
+
+    ward = AreaFactory(organisation=survey.organisation)
+    small = [
+        AreaFactory(organisation=survey.organisation, parent=ward) for _ in range(2)
+    ]
+    add_responses(survey, 4, seed=5, area=small[0])
+    add_responses(survey, 7, seed=6, area=small[1])
+    add_responses(survey, 2, seed=7)
+
+    page = client_for(analyst).get(_url("results", survey) + f"?area={ward.pk}")
+
+    text = page.content.decode()
+    assert "An area includes the smaller areas inside it." in text
+    assert page.context["results"].n_respondents == 11
+
+
 def test_an_unknown_filter_value_is_an_error_not_a_500(survey, analyst, client_for):
     response = client_for(analyst).get(_url("results", survey) + "?channel=<b>")
 

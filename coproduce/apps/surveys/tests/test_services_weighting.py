@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.utils import timezone
 
 from coproduce.apps.audit.models import AuditEvent
 from coproduce.apps.core.about_you import PREFER_NOT_TO_SAY, AgeBand
@@ -15,11 +19,13 @@ from coproduce.apps.organisations.tests.factories import (
 )
 from coproduce.apps.surveys.models import SubmissionWeight, WeightingRun
 from coproduce.apps.surveys.services.weighting import (
+    STALLED_AFTER,
     WeightingError,
     characteristics_with_margins,
     weighting_run_cancel,
     weighting_run_execute,
     weighting_run_request,
+    weighting_runs_fail_stalled,
 )
 from coproduce.apps.surveys.tests.factories import SubmissionFactory
 from coproduce.apps.surveys.tests.weighting_data import (
@@ -331,3 +337,104 @@ def test_margins_are_those_of_the_engagements_areas(example, organisation):
     assert found["sex"] == {"female": 500, "male": 500}
     empty = PopulationProfileFactory(organisation=organisation)
     assert characteristics_with_margins(profile=empty, survey=survey) == {}
+
+
+def test_runs_whose_worker_died_are_marked_failed_after_an_hour(
+    example, analyst, django_capture_on_commit_callbacks
+):
+    """Queued or calculating for over STALLED_AFTER: FAILED; recent runs are left."""
+    survey, profile, _submissions = example
+    now = timezone.now()
+    old = now - STALLED_AFTER - timedelta(minutes=1)
+    recent = now - timedelta(minutes=5)
+    runs = {}
+    for name, status, created, started in (
+        ("old_queued", WeightingRun.Status.QUEUED, old, None),
+        ("old_running", WeightingRun.Status.RUNNING, old, old),
+        ("recent_queued", WeightingRun.Status.QUEUED, recent, None),
+        # Waited long in the queue, but started calculating only just now.
+        ("started_late", WeightingRun.Status.RUNNING, old, recent),
+        ("old_done", WeightingRun.Status.DONE, old, old),
+    ):
+        run = WeightingRun.objects.create(
+            survey=survey,
+            profile=profile,
+            profile_name=profile.name,
+            characteristics=["sex"],
+            requested_by=analyst,
+        )
+        WeightingRun.objects.filter(pk=run.pk).update(
+            status=status, created_at=created, started_at=started
+        )
+        runs[name] = run
+
+    assert weighting_runs_fail_stalled(now=now) == 2
+
+    for run in runs.values():
+        run.refresh_from_db()
+    for name in ("old_queued", "old_running"):
+        assert runs[name].status == WeightingRun.Status.FAILED
+        assert "no weights were stored" in runs[name].error
+        assert runs[name].finished_at == now
+    assert runs["recent_queued"].status == WeightingRun.Status.QUEUED
+    assert runs["started_late"].status == WeightingRun.Status.RUNNING
+    assert runs["old_done"].status == WeightingRun.Status.DONE
+    events = AuditEvent.objects.filter(action="weighting_run.fail_stalled")
+    assert sorted(int(e.target_id) for e in events) == sorted(
+        [runs["old_queued"].pk, runs["old_running"].pk]
+    )
+    assert {e.actor_id for e in events} == {None}
+    assert {e.organisation_id for e in events} == {survey.organisation_id}
+    # Running it again changes nothing.
+    assert weighting_runs_fail_stalled(now=now) == 0
+
+
+def test_a_worker_that_comes_back_after_the_run_failed_stores_nothing(
+    example, analyst, django_capture_on_commit_callbacks
+):
+    survey, profile, _submissions = example
+    run = _queue(analyst, survey, profile, capture=django_capture_on_commit_callbacks)
+    from coproduce.apps.surveys.services import weighting
+
+    real = weighting.input_hash
+
+    def stall_then_hash(**kwargs):
+        weighting_runs_fail_stalled(now=timezone.now() + STALLED_AFTER * 2)
+        return real(**kwargs)
+
+    with mock.patch.object(weighting, "input_hash", side_effect=stall_then_hash):
+        done = weighting_run_execute(weighting_run_id=run.pk)
+    assert done.status == WeightingRun.Status.FAILED
+    assert "stopped before it finished" in done.error
+    assert not SubmissionWeight.objects.exists()
+
+
+def test_a_stalled_run_no_longer_blocks_a_new_request(
+    example, analyst, django_capture_on_commit_callbacks
+):
+    survey, profile, _submissions = example
+    stalled = _queue(
+        analyst, survey, profile, capture=django_capture_on_commit_callbacks
+    )
+    WeightingRun.objects.filter(pk=stalled.pk).update(
+        created_at=timezone.now() - STALLED_AFTER - timedelta(minutes=1)
+    )
+    again = _queue(analyst, survey, profile, capture=django_capture_on_commit_callbacks)
+    stalled.refresh_from_db()
+    assert stalled.status == WeightingRun.Status.FAILED
+    assert again.status == WeightingRun.Status.QUEUED
+
+
+def test_the_scheduled_command_fails_stalled_runs(
+    example, analyst, django_capture_on_commit_callbacks
+):
+    survey, profile, _submissions = example
+    run = _queue(analyst, survey, profile, capture=django_capture_on_commit_callbacks)
+    WeightingRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - STALLED_AFTER - timedelta(minutes=1)
+    )
+    out = io.StringIO()
+    call_command("fail_stalled_imports", stdout=out)
+    assert "Marked 1 stalled weighting run(s) as failed." in out.getvalue()
+    run.refresh_from_db()
+    assert run.status == WeightingRun.Status.FAILED

@@ -345,6 +345,7 @@ def test_a_running_run_polls_and_can_be_cancelled(
     page = client.get(url).content.decode()
     assert 'hx-trigger="every 2s"' in page
     assert "Refresh" in page
+    assert "If the weights are not ready within an hour" in page
     response = client.post(
         _url(survey, "survey_results:weighting-run-cancel", pk=run.pk)
     )
