@@ -29,6 +29,11 @@ urlpatterns = [
         name="population-profile-detail",
     ),
     path(
+        f"{_org}population/<int:pk>/download.<str:file_format>",
+        views.population_profile_download_view,
+        name="population-profile-download",
+    ),
+    path(
         f"{_org}population/<int:pk>/delete/",
         views.population_profile_delete_view,
         name="population-profile-delete",

@@ -47,6 +47,7 @@ from coproduce.apps.organisations.selectors.organisations import (
     organisation_summary,
 )
 from coproduce.apps.organisations.selectors.population import (
+    population_margin_rows,
     population_margins,
     population_profile_get,
     population_profile_list,
@@ -83,6 +84,7 @@ __all__ = [
     "organisation_list_for_user",
     "organisation_list_where_sole_administrator",
     "organisation_summary",
+    "population_margin_rows",
     "population_margins",
     "population_profile_get",
     "population_profile_list",

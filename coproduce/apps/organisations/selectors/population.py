@@ -134,3 +134,19 @@ def population_margins(
             sums, key=lambda c: (order.index(c) if c in order else len(order), c)
         )
     }
+
+
+def population_margin_rows(
+    *, profile: PopulationProfile
+) -> list[tuple[str, str, str, int]]:
+    """Every count of the profile as (area code, characteristic, category,
+    count), in the product's import layout, ordered by area code, then the
+    "about you" order of characteristics. One query; `profile` must come from
+    `population_profile_get`, which checks the actor."""
+    order = {name: number for number, name in enumerate(ABOUT_YOU_FIELDS)}
+    rows = list(
+        PopulationMargin.objects.filter(profile=profile).values_list(
+            "area__code", "characteristic", "category", "count"
+        )
+    )
+    return sorted(rows, key=lambda row: (row[0], order.get(row[1], 99), row[2]))

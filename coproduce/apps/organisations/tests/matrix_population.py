@@ -44,6 +44,13 @@ ROWS: list[Row] = [
     Row("organisations:population-profile-list", "organisation", members()),
     Row("organisations:population-profile-create", "organisation", managers()),
     Row("organisations:population-profile-detail", "population profile", members()),
+    Row("organisations:population-profile-download", "population csv", members()),
+    Row("organisations:population-profile-download", "population xlsx", members()),
+    Row(
+        "organisations:population-profile-download",
+        "foreign population xlsx",
+        members(404),
+    ),
     Row("organisations:population-profile-delete", "population profile", managers()),
     Row(
         "organisations:population-profile-detail",
@@ -85,6 +92,9 @@ def scenario_kwargs(context: MatrixContext) -> dict[str, dict[str, Any]]:
     foreign = PopulationProfileFactory(organisation=context.other_organisation)
     return {
         "population profile": {**org, "pk": profile.pk},
+        "population csv": {**org, "pk": profile.pk, "file_format": "csv"},
+        "population xlsx": {**org, "pk": profile.pk, "file_format": "xlsx"},
+        "foreign population xlsx": {**org, "pk": foreign.pk, "file_format": "xlsx"},
         "foreign population profile": {**org, "pk": foreign.pk},
     }
 

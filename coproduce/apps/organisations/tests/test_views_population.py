@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from coproduce.apps.audit.models import AuditEvent
 from coproduce.apps.organisations.models import (
@@ -335,3 +338,68 @@ def test_the_list_does_not_query_per_profile(
         response = client.get(_url("list", organisation))
 
     assert response.status_code == 200
+
+
+# --- downloads --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_csv_download_uploads_again_as_the_same_profile(
+    organisation, analyst, ward, client_for
+):
+    """Round trip: upload, download the counts, upload the download."""
+    client = client_for(analyst)
+    lines = ("W05000001,sex,female,520", "W05000001,sex,male,480")
+    client.post(_url("create", organisation), _upload(_csv(*lines), name="First"))
+    first = PopulationProfile.objects.get(organisation=organisation)
+
+    download = client.get(
+        _url("download", organisation, pk=first.pk, file_format="csv")
+    )
+
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="first-counts.csv"'
+    text = download.content.decode("utf-8")
+    assert text.lstrip("\ufeff").splitlines() == [HEADER, *lines]
+    again = SimpleUploadedFile("again.csv", download.content)
+    response = client.post(_url("create", organisation), _upload(again, name="Second"))
+    assert response.status_code == 302
+    second = PopulationProfile.objects.get(name="Second")
+    assert sorted(
+        second.margins.values_list("area__code", "characteristic", "category", "count")
+    ) == sorted(
+        first.margins.values_list("area__code", "characteristic", "category", "count")
+    )
+
+
+@pytest.mark.django_db
+def test_the_workbook_has_the_shown_tables_and_the_counts(
+    organisation, officer, profile, ward, client_for
+):
+    response = client_for(officer).get(
+        _url("download", organisation, pk=profile.pk, file_format="xlsx"),
+        {"area": ward.pk},
+    )
+
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Sex", "Counts"]
+    sheet = workbook["Sex"]
+    rows = [[cell.value for cell in row][:3] for row in sheet.iter_rows(min_row=3)]
+    assert rows[:4] == [
+        ["Category", "Residents", "Percentage (%)"],
+        ["Female", 520, 52.0],
+        ["Male", 480, 48.0],
+        ["Total", 1000, 100.0],
+    ]
+    assert "Splott" in str(sheet.cell(row=sheet.max_row, column=1).value)
+
+
+@pytest.mark.django_db
+def test_an_unknown_download_format_is_not_found(
+    organisation, analyst, profile, client_for
+):
+    response = client_for(analyst).get(
+        _url("download", organisation, pk=profile.pk, file_format="pdf")
+    )
+    assert response.status_code == 404

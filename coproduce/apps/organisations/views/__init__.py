@@ -35,6 +35,7 @@ from coproduce.apps.organisations.views.population import (
     population_profile_create_view,
     population_profile_delete_view,
     population_profile_detail_view,
+    population_profile_download_view,
     population_profile_list_view,
 )
 
@@ -64,6 +65,7 @@ __all__ = [
     "population_profile_create_view",
     "population_profile_delete_view",
     "population_profile_detail_view",
+    "population_profile_download_view",
     "population_profile_list_view",
     "postcode_lookup_delete_view",
     "postcode_lookup_upload_view",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -15,10 +15,23 @@ from django.utils.translation import gettext_lazy, ngettext
 from coproduce.apps.accounts.http import AuthenticatedHttpRequest
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
 from coproduce.apps.core.forms import form_add_domain_error
+from coproduce.apps.core.tables import (
+    Table,
+    TableColumn,
+    download_filename,
+    table_csv_response,
+    tables_xlsx_response,
+)
 from coproduce.apps.core.tabular import max_import_bytes
 from coproduce.apps.organisations import selectors, services
 from coproduce.apps.organisations.forms import PopulationAreaForm, PopulationProfileForm
 from coproduce.apps.organisations.permissions import can_manage_population_profiles
+from coproduce.apps.organisations.services.population_file import (
+    AREA_CODE,
+    CATEGORY,
+    CHARACTERISTIC,
+    COUNT,
+)
 from coproduce.errors import DomainError
 
 CHARACTERISTIC_LABELS = {
@@ -209,6 +222,84 @@ def population_profile_detail_view(
             "tables": tables,
             "can_manage": can_manage_population_profiles(request.user, organisation),
         },
+    )
+
+
+def _profile_tables(
+    profile_name: str, tables: list[CharacteristicTable], area_name: str
+) -> list[Table]:
+    """The detail page's tables as downloadable tables (residents are census
+    counts, published statistics, so nothing is hidden)."""
+    return [
+        Table(
+            slug=table.characteristic,
+            title=table.label,
+            columns=(
+                TableColumn("category", _("Category")),
+                TableColumn("residents", _("Residents"), "count"),
+                TableColumn("share", _("Percentage"), "percent"),
+            ),
+            rows=(
+                *((row.label, row.residents, row.share_pct) for row in table.rows),
+                (_("Total"), table.total, 100.0),
+            ),
+            notes=(
+                _("%(profile)s: residents of %(area)s")
+                % {"profile": profile_name, "area": area_name},
+            ),
+        )
+        for table in tables
+    ]
+
+
+@login_required
+def population_profile_download_view(
+    request: AuthenticatedHttpRequest, org_slug: str, pk: int, file_format: str
+) -> HttpResponse:
+    """CSV: every count in the import layout (so a profile can be corrected and
+    uploaded again). XLSX: the page's tables for the chosen area, then the
+    counts."""
+    organisation = selectors.organisation_get(slug=org_slug)
+    profile = selectors.population_profile_get(
+        actor=request.user, organisation=organisation, pk=pk
+    )
+    counts = Table(
+        slug="counts",
+        title=_("Counts"),
+        columns=(
+            TableColumn(AREA_CODE, AREA_CODE),
+            TableColumn(CHARACTERISTIC, CHARACTERISTIC),
+            TableColumn(CATEGORY, CATEGORY),
+            TableColumn(COUNT, COUNT, "count"),
+        ),
+        rows=tuple(selectors.population_margin_rows(profile=profile)),
+    )
+    if file_format == "csv":
+        return table_csv_response(
+            counts,
+            filename=download_filename(profile.name, "counts", extension="csv"),
+        )
+    if file_format != "xlsx":
+        raise Http404
+    area_form = PopulationAreaForm(
+        request.GET or None,
+        areas=selectors.area_list(actor=request.user, organisation=organisation),
+    )
+    area = area_form.cleaned_data["area"] if area_form.is_valid() else None
+    shown = _tables(
+        {
+            characteristic: selectors.population_margins(
+                profile=profile,
+                characteristic=characteristic,
+                area_ids=[area.pk] if area is not None else None,
+            )
+            for characteristic in ABOUT_YOU_FIELDS
+        }
+    )
+    area_name = area.name if area is not None else _("the whole organisation")
+    return tables_xlsx_response(
+        [*_profile_tables(profile.name, shown, area_name), counts],
+        filename=download_filename(profile.name, extension="xlsx"),
     )
 
 
