@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -215,3 +215,23 @@ def tables_xlsx_response(tables: Sequence[Table], *, filename: str) -> HttpRespo
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def tables_download_response(
+    tables: Sequence[Table], *, file_format: str, table_slug: str, stem: Sequence[str]
+) -> HttpResponse:
+    """A page's download: every table as one XLSX workbook, or the table named
+    `table_slug` as CSV. Raises Http404 for another format or an unknown table.
+    File names join `stem` (and the table's slug for CSV)."""
+    if file_format == "xlsx":
+        return tables_xlsx_response(
+            tables, filename=download_filename(*stem, extension="xlsx")
+        )
+    if file_format == "csv":
+        for table in tables:
+            if table.slug == table_slug:
+                return table_csv_response(
+                    table,
+                    filename=download_filename(*stem, table.slug, extension="csv"),
+                )
+    raise Http404

@@ -11,6 +11,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -20,6 +21,8 @@ from django.utils.translation import gettext as _
 from coproduce.errors import DomainError
 
 DEFAULT_MAX_IMPORT_BYTES = 10 * 1024 * 1024
+# An upload lists at most this many problems (and counts the rest).
+MAX_UPLOAD_PROBLEMS = 50
 
 # Called for each formula cell with the row number (1 = header), the column's
 # header name (or the cell's coordinate while reading the header) and the cell's
@@ -165,3 +168,44 @@ def read_table(
     if file_kind(filename) == "xlsx":
         return read_xlsx(content, sheet_name=sheet_name, on_formula=on_formula)
     return read_csv(content)
+
+
+@dataclass
+class UploadProblems:
+    """Problems found checking an upload: up to 50 kept as messages, all counted.
+
+    Every import that reports row and column problems collects them here, so
+    they all read alike ("Row 7, column 'count': …") and stop at the same
+    length, then raises `error(...)` with the import's own error class.
+    """
+
+    items: list[str] = field(default_factory=list)
+    n: int = 0
+    # The file's name, set while checking one of several files.
+    filename: str = ""
+
+    def add(self, message: str) -> None:
+        self.n += 1
+        if self.filename:
+            message = _("File %(file)s: %(message)s") % {
+                "file": self.filename,
+                "message": message,
+            }
+        if len(self.items) < MAX_UPLOAD_PROBLEMS:
+            self.items.append(message)
+
+    def at(self, row: int, column: str, message: str) -> None:
+        self.add(
+            _("Row %(row)s, column '%(column)s': %(message)s")
+            % {"row": row, "column": column, "message": message}
+        )
+
+    def error(self, error_class: type[DomainError]) -> DomainError:
+        """The import's error with every kept message, on its file field."""
+        messages = list(self.items)
+        if self.n > len(self.items):
+            messages.append(
+                _("… and %(count)s more problems. Fix these and upload again.")
+                % {"count": self.n - len(self.items)}
+            )
+        return error_class(messages, field="file")

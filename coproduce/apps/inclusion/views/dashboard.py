@@ -6,16 +6,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from coproduce.apps.accounts.http import AuthenticatedHttpRequest
 from coproduce.apps.core.tables import (
     Cell,
-    download_filename,
-    table_csv_response,
-    tables_xlsx_response,
+    tables_download_response,
 )
 from coproduce.apps.inclusion.disclosure import disclosure_for
 from coproduce.apps.inclusion.permissions import (
@@ -182,22 +180,9 @@ def organisation_inclusion_download_view(
     dashboard = inclusion_dashboard(
         actor=request.user, organisation=organisation, disclosure=disclosure
     )
-    tables = inclusion_dashboard_tables(dashboard, disclosure)
-    if file_format == "xlsx":
-        return tables_xlsx_response(
-            tables,
-            filename=download_filename(
-                organisation.slug, "inclusion", extension="xlsx"
-            ),
-        )
-    if file_format == "csv":
-        wanted = request.GET.get("table", "trends")
-        for table in tables:
-            if table.slug == wanted:
-                return table_csv_response(
-                    table,
-                    filename=download_filename(
-                        organisation.slug, "inclusion", table.slug, extension="csv"
-                    ),
-                )
-    raise Http404
+    return tables_download_response(
+        inclusion_dashboard_tables(dashboard, disclosure),
+        file_format=file_format,
+        table_slug=request.GET.get("table", "trends"),
+        stem=(organisation.slug, "inclusion"),
+    )

@@ -15,9 +15,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.apps.accounts.http import AuthenticatedHttpRequest
 from coproduce.apps.core.tables import (
-    download_filename,
-    table_csv_response,
-    tables_xlsx_response,
+    tables_download_response,
 )
 from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.engagements.selectors import engagement_get
@@ -183,21 +181,16 @@ def engagement_snapshot_download_view(
     report = inclusion_snapshot_report(snapshot=snapshot, disclosure=disclosure)
     if report is None:
         raise Http404
-    tables = snapshot_report_tables(report, disclosure)
-    stem = (engagement.slug, "inclusion", snapshot.created_at.strftime("%Y%m%d-%H%M"))
-    if file_format == "xlsx":
-        return tables_xlsx_response(
-            tables, filename=download_filename(*stem, extension="xlsx")
-        )
-    if file_format == "csv":
-        wanted = request.GET.get("table", "key-figures")
-        for table in tables:
-            if table.slug == wanted:
-                return table_csv_response(
-                    table,
-                    filename=download_filename(*stem, table.slug, extension="csv"),
-                )
-    raise Http404
+    return tables_download_response(
+        snapshot_report_tables(report, disclosure),
+        file_format=file_format,
+        table_slug=request.GET.get("table", "key-figures"),
+        stem=(
+            engagement.slug,
+            "inclusion",
+            snapshot.created_at.strftime("%Y%m%d-%H%M"),
+        ),
+    )
 
 
 @require_POST

@@ -6,15 +6,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from coproduce.apps.accounts.http import AuthenticatedHttpRequest
 from coproduce.apps.core.tables import (
-    download_filename,
-    table_csv_response,
-    tables_xlsx_response,
+    tables_download_response,
 )
 from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.engagements.permissions import can_view_results
@@ -152,22 +150,9 @@ def engagement_who_took_part_download_view(
 ) -> HttpResponse:
     """One table as CSV (?table=<slug>) or every table as an XLSX workbook."""
     _organisation, engagement, _profiles, report = _report(request, org_slug, slug)
-    tables = who_took_part_tables(report)
-    if file_format == "xlsx":
-        return tables_xlsx_response(
-            tables,
-            filename=download_filename(
-                engagement.slug, "who-took-part", extension="xlsx"
-            ),
-        )
-    if file_format == "csv":
-        wanted = request.GET.get("table", "summary")
-        for table in tables:
-            if table.slug == wanted:
-                return table_csv_response(
-                    table,
-                    filename=download_filename(
-                        engagement.slug, "who-took-part", table.slug, extension="csv"
-                    ),
-                )
-    raise Http404
+    return tables_download_response(
+        who_took_part_tables(report),
+        file_format=file_format,
+        table_slug=request.GET.get("table", "summary"),
+        stem=(engagement.slug, "who-took-part"),
+    )

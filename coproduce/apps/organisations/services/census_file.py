@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS
+from coproduce.apps.core.tabular import UploadProblems
 from coproduce.apps.organisations.census_labels import (
     LabelKind,
     census_label_match,
@@ -36,7 +37,6 @@ from coproduce.apps.organisations.models import Area
 from coproduce.apps.organisations.services.population_file import (
     MAX_ROWS,
     MarginCell,
-    Problems,
     population_category_match,
     too_many_rows,
     whole_number,
@@ -144,7 +144,7 @@ def census_layout(header: list[str]) -> CensusLayout:
 
 
 def census_characteristic(
-    layout: CensusLayout, chosen: str, problems: Problems
+    layout: CensusLayout, chosen: str, problems: UploadProblems
 ) -> str | None:
     """What the table counts: from its heading, or else the officer's choice."""
     inferred = census_variable_characteristic(layout.heading)
@@ -206,7 +206,7 @@ def _area(
     code: str,
     layout: CensusLayout,
     areas_by_code: Mapping[str, Area],
-    problems: Problems,
+    problems: UploadProblems,
 ) -> Area | None:
     if not code:
         problems.at(number, layout.area_heading, _("enter the area's official code."))
@@ -233,12 +233,12 @@ def census_rows_check(
     rows: Iterable[tuple[int, list[str]]],
     areas_by_code: Mapping[str, Area],
     saved: Mapping[str, str],
-    problems: Problems,
+    problems: UploadProblems,
 ) -> CensusTable:
     """Check an ONS table's rows and add them up into the product's categories.
 
     `saved` maps label keys to the organisation's chosen category ("" = leave
-    out). Problems go to `problems`; unknown labels come back in the result
+    out). UploadProblems go to `problems`; unknown labels come back in the result
     (and, if other problems exist, as problems too). Raises
     PopulationProfileError for a table that is too long or empty.
     """
@@ -389,7 +389,10 @@ def census_rows_check(
 
 
 def _add_straddle(
-    seen: _LabelSeen, characteristic: str, layout: CensusLayout, problems: Problems
+    seen: _LabelSeen,
+    characteristic: str,
+    layout: CensusLayout,
+    problems: UploadProblems,
 ) -> None:
     spans = [_category_label(characteristic, category) for category in seen.spans]
     advice = str(_STRADDLE_ADVICE.get(characteristic, ""))

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from coproduce.apps.core.tabular import (
     TabularFileError,
+    UploadProblems,
     file_kind,
     max_import_bytes,
     read_table,
@@ -49,7 +50,6 @@ from coproduce.errors import DomainError
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-MAX_PROBLEMS = 50
 # A national index has ~35,000 small areas (England); leave room for revisions.
 MAX_DEPRIVATION_ROWS = 100_000
 # A large county has a few hundred thousand postcodes.
@@ -125,33 +125,6 @@ def _whole_number(text: str) -> int | None:
     return None
 
 
-class _Problems:
-    def __init__(self, error_class: type[DomainError]) -> None:
-        self.error_class = error_class
-        self.items: list[str] = []
-        self.n = 0
-
-    def add(self, message: str) -> None:
-        self.n += 1
-        if len(self.items) < MAX_PROBLEMS:
-            self.items.append(message)
-
-    def at(self, row: int, column: str, message: str) -> None:
-        self.add(
-            _("Row %(row)s, column '%(column)s': %(message)s")
-            % {"row": row, "column": column, "message": message}
-        )
-
-    def error(self) -> DomainError:
-        messages = list(self.items)
-        if self.n > len(self.items):
-            messages.append(
-                _("… and %(count)s more problems. Fix these and upload again.")
-                % {"count": self.n - len(self.items)}
-            )
-        return self.error_class(messages, field="file")
-
-
 @dataclass
 class _Header:
     """Where each column is, and the heading the file gives it (for messages)."""
@@ -170,7 +143,7 @@ def _find_columns(
     optional: tuple[str, ...],
     interchangeable: frozenset[str],
     columns_text: StrOrPromise,
-    problems: _Problems,
+    problems: UploadProblems,
 ) -> _Header:
     """Match the header row to the columns, by short name first, then by alias.
 
@@ -224,7 +197,7 @@ def _find_columns(
 def _rows(
     file: IO[bytes],
     filename: str,
-    problems: _Problems,
+    problems: UploadProblems,
     error_class: type[DomainError],
 ) -> Iterator[list[str]]:
     if not file_kind(filename):
@@ -296,7 +269,7 @@ class _DecileChecker:
         organisation: Organisation,
         nation: str,
         header: _Header,
-        problems: _Problems,
+        problems: UploadProblems,
     ) -> None:
         self.header = header
         self.problems = problems
@@ -438,7 +411,7 @@ def deprivation_file_check(
     Rows for codes that are not areas of the organisation are skipped and
     counted. Raises DeprivationIndexError naming up to 50 problems.
     """
-    problems = _Problems(DeprivationIndexError)
+    problems = UploadProblems()
     try:
         rows = _rows(file, filename, problems, DeprivationIndexError)
         header_row = _header_row(rows, DeprivationIndexError, _DEPRIVATION_COLUMNS_TEXT)
@@ -451,7 +424,7 @@ def deprivation_file_check(
             problems=problems,
         )
         if problems.n:
-            raise problems.error()
+            raise problems.error(DeprivationIndexError)
         checker = _DecileChecker(
             organisation=organisation, nation=nation, header=header, problems=problems
         )
@@ -495,7 +468,7 @@ def deprivation_file_check(
             }
         )
     if problems.n:
-        raise problems.error()
+        raise problems.error(DeprivationIndexError)
     return DeprivationFile(cells=cells, n_skipped_rows=checker.n_skipped)
 
 
@@ -520,7 +493,7 @@ def postcode_file_check(
 
     Raises PostcodeLookupError naming up to 50 problems.
     """
-    problems = _Problems(PostcodeLookupError)
+    problems = UploadProblems()
     area_ids = {
         code.upper(): pk
         for pk, code in Area.objects.filter(organisation=organisation).values_list(
@@ -540,7 +513,7 @@ def postcode_file_check(
             problems=problems,
         )
         if problems.n:
-            raise problems.error()
+            raise problems.error(PostcodeLookupError)
         postcode_column = header.heading(POSTCODE)
         area_column = header.heading(AREA_CODE)
         area_of_prefix: dict[str, int] = {}
@@ -605,12 +578,12 @@ def postcode_file_check(
             _("The file has a header row but no postcodes."), field="file"
         )
     if problems.n:
-        raise problems.error()
+        raise problems.error(PostcodeLookupError)
     return PostcodeFile(area_of_prefix=area_of_prefix, n_repeated_rows=n_repeated)
 
 
 def _postcode_prefix(
-    number: int, typed: str, column: str, problems: _Problems
+    number: int, typed: str, column: str, problems: UploadProblems
 ) -> str | None:
     if not typed:
         problems.at(number, column, _("enter a postcode."))

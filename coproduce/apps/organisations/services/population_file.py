@@ -20,13 +20,14 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, PREFER_NOT_TO_SAY
 from coproduce.apps.core.tabular import (
+    UploadProblems,
     file_kind,
     read_table,
 )
@@ -36,7 +37,6 @@ from coproduce.apps.organisations.models import (
     Organisation,
 )
 
-MAX_PROBLEMS = 50
 # Every LSOA of a large county × every category of six characteristics fits.
 MAX_ROWS = 200_000
 # Margins of one area must count the same residents; rounding and small-number
@@ -125,41 +125,6 @@ def population_category_match(
 # --- checking the file ------------------------------------------------------------
 
 
-@dataclass
-class Problems:
-    """Problems found in an upload: up to 50 kept as messages, all counted."""
-
-    items: list[str] = field(default_factory=list)
-    n: int = 0
-    # The file's name, set while checking one of several files.
-    filename: str = ""
-
-    def add(self, message: str) -> None:
-        self.n += 1
-        if self.filename:
-            message = _("File %(file)s: %(message)s") % {
-                "file": self.filename,
-                "message": message,
-            }
-        if len(self.items) < MAX_PROBLEMS:
-            self.items.append(message)
-
-    def at(self, row: int, column: str, message: str) -> None:
-        self.add(
-            _("Row %(row)s, column '%(column)s': %(message)s")
-            % {"row": row, "column": column, "message": message}
-        )
-
-    def error(self) -> PopulationProfileError:
-        messages = list(self.items)
-        if self.n > len(self.items):
-            messages.append(
-                _("… and %(count)s more problems. Fix these and upload again.")
-                % {"count": self.n - len(self.items)}
-            )
-        return PopulationProfileError(messages, field="file")
-
-
 @dataclass(frozen=True)
 class MarginCell:
     row: int
@@ -169,7 +134,7 @@ class MarginCell:
     count: int
 
 
-def _header_positions(header: list[str], problems: Problems) -> dict[str, int]:
+def _header_positions(header: list[str], problems: UploadProblems) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, raw in enumerate(header):
         name = _normalise_name(raw)
@@ -207,7 +172,7 @@ class _RowChecker:
         return row[index].strip() if index < len(row) else ""
 
     def check(
-        self, number: int, row: list[str], problems: Problems
+        self, number: int, row: list[str], problems: UploadProblems
     ) -> MarginCell | None:
         n_before = problems.n
         area = self._area(number, row, problems)
@@ -246,7 +211,9 @@ class _RowChecker:
             return None
         return MarginCell(number, area, characteristic, category, count)
 
-    def _area(self, number: int, row: list[str], problems: Problems) -> Area | None:
+    def _area(
+        self, number: int, row: list[str], problems: UploadProblems
+    ) -> Area | None:
         code = self.cell(row, AREA_CODE)
         if not code:
             problems.at(number, AREA_CODE, _("enter the area's official code."))
@@ -265,7 +232,7 @@ class _RowChecker:
         return area
 
     def _characteristic(
-        self, number: int, row: list[str], problems: Problems
+        self, number: int, row: list[str], problems: UploadProblems
     ) -> str | None:
         typed = self.cell(row, CHARACTERISTIC)
         characteristic = self.characteristics.get(_normalise_name(typed))
@@ -283,7 +250,7 @@ class _RowChecker:
         number: int,
         row: list[str],
         characteristic: str,
-        problems: Problems,
+        problems: UploadProblems,
     ) -> str | None:
         typed = self.cell(row, CATEGORY)
         category = population_category_match(characteristic=characteristic, label=typed)
@@ -313,7 +280,9 @@ class _RowChecker:
         )
         return None
 
-    def _count(self, number: int, row: list[str], problems: Problems) -> int | None:
+    def _count(
+        self, number: int, row: list[str], problems: UploadProblems
+    ) -> int | None:
         typed = self.cell(row, COUNT)
         count = whole_number(typed)
         if count is None:
@@ -334,7 +303,7 @@ def cell_totals(cells: list[MarginCell]) -> dict[Area, dict[str, int]]:
     return totals
 
 
-def check_totals(totals: dict[Area, dict[str, int]], problems: Problems) -> None:
+def check_totals(totals: dict[Area, dict[str, int]], problems: UploadProblems) -> None:
     """Each area's characteristics must add up to the same residents, within 0.5 %.
 
     `totals` holds, per area and characteristic, every resident the file
@@ -371,7 +340,9 @@ def check_totals(totals: dict[Area, dict[str, int]], problems: Problems) -> None
                 )
 
 
-def read_rows(content: bytes, filename: str, problems: Problems) -> Iterator[list[str]]:
+def read_rows(
+    content: bytes, filename: str, problems: UploadProblems
+) -> Iterator[list[str]]:
     """Rows of one uploaded file; formula cells are reported to `problems`."""
     if not file_kind(filename):
         raise PopulationProfileError(
@@ -405,11 +376,11 @@ def product_rows_check(
     organisation: Organisation,
     header: list[str],
     rows: Iterator[list[str]],
-    problems: Problems,
+    problems: UploadProblems,
 ) -> list[MarginCell]:
     """Check the rows of a file in the product's own format (after its header).
 
-    Problems go to `problems`; the valid rows come back as cells. Raises
+    UploadProblems go to `problems`; the valid rows come back as cells. Raises
     PopulationProfileError for a file that is too long or has no counts.
     """
     positions = _header_positions(header, problems)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from coproduce.apps.core.tabular import TabularFileError
+from coproduce.apps.core.tabular import TabularFileError, UploadProblems
 from coproduce.apps.organisations.errors import PopulationProfileError
 from coproduce.apps.organisations.models import Area, Organisation
 from coproduce.apps.organisations.services.census_file import (
@@ -30,7 +30,6 @@ from coproduce.apps.organisations.services.nomis_file import (
 )
 from coproduce.apps.organisations.services.population_file import (
     MarginCell,
-    Problems,
     cell_totals,
     check_totals,
     product_rows_check,
@@ -93,7 +92,7 @@ def population_files_check(
     if not files:
         raise PopulationProfileError(_("Select a CSV or XLSX file."), field="file")
     saved_labels = saved_labels or {}
-    problems = Problems()
+    problems = UploadProblems()
     areas_by_code = {
         area.code.upper(): area
         for area in Area.objects.filter(organisation=organisation)
@@ -178,12 +177,12 @@ def population_files_check(
                 )
     problems.filename = ""
     if problems.n:
-        raise problems.error()
+        raise problems.error(PopulationProfileError)
     # Totals only mean something once every row is valid. Unknown labels count
     # in them already, so a file that cannot add up fails before any mapping.
     check_totals(totals, problems)
     if problems.n:
-        raise problems.error()
+        raise problems.error(PopulationProfileError)
     if unknown:
         raise CensusLabelsUnknownError(unknown)
     return result

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -18,9 +18,7 @@ from coproduce.apps.core.forms import form_add_domain_error
 from coproduce.apps.core.tables import (
     Table,
     TableColumn,
-    download_filename,
-    table_csv_response,
-    tables_xlsx_response,
+    tables_download_response,
 )
 from coproduce.apps.core.tabular import max_import_bytes
 from coproduce.apps.organisations import selectors, services
@@ -274,13 +272,6 @@ def population_profile_download_view(
         ),
         rows=tuple(selectors.population_margin_rows(profile=profile)),
     )
-    if file_format == "csv":
-        return table_csv_response(
-            counts,
-            filename=download_filename(profile.name, "counts", extension="csv"),
-        )
-    if file_format != "xlsx":
-        raise Http404
     area_form = PopulationAreaForm(
         request.GET or None,
         areas=selectors.area_list(actor=request.user, organisation=organisation),
@@ -297,9 +288,11 @@ def population_profile_download_view(
         }
     )
     area_name = area.name if area is not None else _("the whole organisation")
-    return tables_xlsx_response(
+    return tables_download_response(
         [*_profile_tables(profile.name, shown, area_name), counts],
-        filename=download_filename(profile.name, extension="xlsx"),
+        file_format=file_format,
+        table_slug="counts",
+        stem=(profile.name,),
     )
 
 
