@@ -2,8 +2,8 @@
 
 Both come from files the organisation downloads and uploads itself; nothing is
 fetched from the internet. Files are checked row by row first
-(`services.lookup_files`); nothing is saved unless every row is valid. See
-docs/area-lookups.md.
+(`services.deprivation_file` and `services.postcode_file`); nothing is saved
+unless every row is valid. See docs/area-lookups.md.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from coproduce.apps.organisations.models import (
     PostcodeArea,
 )
 from coproduce.apps.organisations.permissions import can_manage_area_lookups
-from coproduce.apps.organisations.services.lookup_files import (
+from coproduce.apps.organisations.services.deprivation_file import (
     deprivation_file_check,
-    postcode_file_check,
 )
+from coproduce.apps.organisations.services.postcode_file import postcode_file_check
 
 _BATCH_SIZE = 5000
 # Prefixes per DELETE … IN (…): well inside SQLite's limit on query parameters.
