@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from coproduce.apps.accounts.models import User
+from coproduce.apps.core.tables import HIDDEN, Cell
 from coproduce.apps.organisations.models import Organisation, Role
 from coproduce.apps.organisations.permissions import role_in
 
@@ -102,3 +103,15 @@ def hidden_positions(counts: Sequence[int], disclosure: Disclosure) -> frozenset
         else:
             hidden.update(range(len(counts)))
     return frozenset(hidden)
+
+
+def protected_count(count: int, disclosure: Disclosure) -> Cell:
+    """A count of people, or HIDDEN when it is small."""
+    return HIDDEN if disclosure.hides(count) else count
+
+
+def protected_percent(count: int, share: float | None, disclosure: Disclosure) -> Cell:
+    """A share (0–1) in percent, hidden with the count of people it came from."""
+    if share is None:
+        return None
+    return HIDDEN if disclosure.hides(count) else float(share) * 100

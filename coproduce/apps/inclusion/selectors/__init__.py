@@ -1,5 +1,6 @@
 """Reads for inclusion, one module per page or figure family."""
 
+from coproduce.apps.inclusion.selectors.common import hidden_note
 from coproduce.apps.inclusion.selectors.dashboard import (
     EngagementInclusionRow,
     InclusionDashboard,
@@ -19,7 +20,6 @@ from coproduce.apps.inclusion.selectors.who_took_part import (
     CharacteristicRows,
     WhoTookPart,
     engagement_who_took_part,
-    hidden_note,
     who_took_part_tables,
 )
 

@@ -31,15 +31,15 @@ from coproduce.apps.core.about_you import ABOUT_YOU_LABELS
 from coproduce.apps.core.tables import HIDDEN, Cell, Table, TableColumn
 from coproduce.apps.engagements.figures import response_figures_compute
 from coproduce.apps.engagements.models import Engagement
-from coproduce.apps.inclusion.disclosure import Disclosure
+from coproduce.apps.inclusion.disclosure import Disclosure, protected_percent
 from coproduce.apps.inclusion.models import InclusionSnapshot
 from coproduce.apps.inclusion.permissions import can_view_inclusion
+from coproduce.apps.inclusion.selectors.common import hidden_note
 from coproduce.apps.inclusion.selectors.contributions import (
     OrganisationContributions,
     contributions_for_organisation,
     local_date,
 )
-from coproduce.apps.inclusion.selectors.who_took_part import hidden_note
 from coproduce.apps.organisations.models import Organisation
 
 MAX_QUARTERS = 12
@@ -137,12 +137,6 @@ def _bucket_on(snapshot: InclusionSnapshot) -> tuple[date, date | None]:
     return local_date(finished), None
 
 
-def _share(count: int, share: float | None, disclosure: Disclosure) -> Cell:
-    if share is None:
-        return None
-    return HIDDEN if disclosure.hides(count) else share * 100
-
-
 def _organisation_figures(
     contributions: tuple[Contribution, ...], end_on: date, disclosure: Disclosure
 ) -> tuple[float | None, float | None, Cell]:
@@ -163,7 +157,7 @@ def _organisation_figures(
     except InputError:
         pass
     else:
-        usual = _share(
+        usual = protected_percent(
             suspects.n_usual_suspects, suspects.usual_suspect_share, disclosure
         )
     return gini, top_10, usual
@@ -220,10 +214,10 @@ def inclusion_dashboard(
                 else int(result["n_responses"]),
                 score=snapshot.score,
                 is_score_comparable=tuple(snapshot.characteristics) == common,
-                newcomer_pct=_share(
+                newcomer_pct=protected_percent(
                     int(newcomers["n_newcomers"]), newcomers["share"], disclosure
                 ),
-                usual_suspect_pct=_share(
+                usual_suspect_pct=protected_percent(
                     int(usual["engagement_n_usual_suspects"]),
                     usual["engagement_share"],
                     disclosure,
@@ -285,7 +279,7 @@ def inclusion_dashboard(
                 gini_corrected=gini,
                 top_10_pct=top_10,
                 usual_suspect_pct=usual,
-                newcomer_pct=_share(
+                newcomer_pct=protected_percent(
                     n_newcomers,
                     n_newcomers / n_linked if n_linked else None,
                     disclosure,

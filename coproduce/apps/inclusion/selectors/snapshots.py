@@ -20,20 +20,22 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.apps.accounts.models import User
-from coproduce.apps.core.about_you import ABOUT_YOU_FIELDS, ABOUT_YOU_LABELS
+from coproduce.apps.core.about_you import ABOUT_YOU_LABELS
 from coproduce.apps.core.tables import HIDDEN, Cell, Table, TableColumn
 from coproduce.apps.engagements.models import Engagement
-from coproduce.apps.inclusion.disclosure import Disclosure, hidden_positions
+from coproduce.apps.inclusion.disclosure import (
+    Disclosure,
+    hidden_positions,
+    protected_count,
+    protected_percent,
+)
 from coproduce.apps.inclusion.models import InclusionSnapshot
 from coproduce.apps.inclusion.permissions import can_view_inclusion
-from coproduce.apps.inclusion.selectors.who_took_part import hidden_note
-
-READINGS: dict[str, Promise] = {
-    "under-represented": _("Under-represented"),
-    "in proportion": _("In proportion"),
-    "over-represented": _("Over-represented"),
-    "none here": _("No residents in this group"),
-}
+from coproduce.apps.inclusion.selectors.common import (
+    choice_label,
+    hidden_note,
+    reading_label,
+)
 
 REASONS: dict[str, Promise] = {
     "no_profile": _("There is no population profile to compare with."),
@@ -171,27 +173,6 @@ def _pct(value: Any) -> float | None:
     return None if value is None else float(value) * 100
 
 
-def _count(value: int, disclosure: Disclosure) -> Cell:
-    return HIDDEN if disclosure.hides(value) else value
-
-
-def _share_of(count: int, share: Any, disclosure: Disclosure) -> Cell:
-    """A share in percent, hidden with the count of people it was made from."""
-    if share is None:
-        return None
-    return HIDDEN if disclosure.hides(count) else float(share) * 100
-
-
-def _choice_label(name: str, value: str) -> str:
-    choices = ABOUT_YOU_FIELDS.get(name)
-    if choices is None:
-        return value
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 def _characteristic(
     item: dict[str, Any], disclosure: Disclosure
 ) -> CharacteristicFigures:
@@ -205,7 +186,7 @@ def _characteristic(
         is_hidden = index in hidden
         rows.append(
             CategoryFigures(
-                label=_choice_label(name, str(category["value"])),
+                label=choice_label(name, str(category["value"])),
                 n_participants=HIDDEN if is_hidden else int(category["n_participants"]),
                 participant_pct=HIDDEN
                 if is_hidden
@@ -214,15 +195,15 @@ def _characteristic(
                 difference_points=HIDDEN
                 if is_hidden
                 else float(category["difference_points"]),
-                reading=str(READINGS.get(category["reading"], category["reading"])),
+                reading=reading_label(category["reading"]),
                 is_under_represented=category["reading"] == "under-represented",
             )
         )
     return CharacteristicFigures(
         name=name,
         label=str(ABOUT_YOU_LABELS.get(name, name)),
-        n_participants=_count(int(item["n_participants"]), disclosure),
-        n_unknown=_count(int(item["n_unknown"]), disclosure),
+        n_participants=protected_count(int(item["n_participants"]), disclosure),
+        n_unknown=protected_count(int(item["n_unknown"]), disclosure),
         coverage_pct=float(item["coverage_share"]) * 100,
         is_coverage_low=bool(item["is_coverage_low"]),
         is_small_sample=bool(item["is_small_sample"]),
@@ -243,7 +224,7 @@ def _deprivation(item: dict[str, Any], disclosure: Disclosure) -> DeprivationFig
             else float(decile["participant_share"]) * 100,
             resident_pct=float(decile["resident_share"]) * 100,
             ratio=HIDDEN if index in hidden else decile["ratio"],
-            reading=str(READINGS.get(decile["reading"], decile["reading"])),
+            reading=reading_label(decile["reading"]),
             is_under_represented=decile["reading"] == "under-represented",
         )
         for index, decile in enumerate(deciles)
@@ -255,9 +236,9 @@ def _deprivation(item: dict[str, Any], disclosure: Disclosure) -> DeprivationFig
     least = disclosure.hides(by_decile.get(9, 0) + by_decile.get(10, 0))
     return DeprivationFigures(
         index=str(item.get("edition") or item.get("index") or ""),
-        n_participants=_count(int(item["n_participants"]), disclosure),
-        n_unknown=_count(int(item["n_unknown"]), disclosure),
-        n_out_of_area=_count(int(item["n_out_of_area"]), disclosure),
+        n_participants=protected_count(int(item["n_participants"]), disclosure),
+        n_unknown=protected_count(int(item["n_unknown"]), disclosure),
+        n_out_of_area=protected_count(int(item["n_out_of_area"]), disclosure),
         coverage_pct=None if coverage is None else float(coverage) * 100,
         is_by_small_areas=item.get("residents_basis") == "small_areas",
         deprived_reach_ratio=HIDDEN if most else item.get("deprived_reach_ratio"),
@@ -303,17 +284,17 @@ def inclusion_snapshot_report(
     missing = tuple(
         (
             str(ABOUT_YOU_LABELS.get(group["characteristic"], group["characteristic"])),
-            _choice_label(group["characteristic"], group["value"]),
+            choice_label(group["characteristic"], group["value"]),
         )
         for group in result["missing_groups"]
     )
     return SnapshotReport(
         snapshot=snapshot,
         reference_on=str(result["reference_on"]),
-        n_responses=_count(int(result["n_responses"]), disclosure),
-        n_comments=_count(int(result["n_comments"]), disclosure),
-        n_participants=_count(int(result["n_participants"]), disclosure),
-        n_unlinked_contributions=_count(
+        n_responses=protected_count(int(result["n_responses"]), disclosure),
+        n_comments=protected_count(int(result["n_comments"]), disclosure),
+        n_participants=protected_count(int(result["n_participants"]), disclosure),
+        n_unlinked_contributions=protected_count(
             int(result["n_unlinked_contributions"]), disclosure
         ),
         linked_pct=_pct(result["linked_share"]),
@@ -337,22 +318,22 @@ def inclusion_snapshot_report(
         concentration_reason=_reason(concentration["reason"]),
         lorenz_points=lorenz,
         lorenz_deciles=lorenz_deciles(lorenz),
-        usual_suspect_pct=_share_of(
+        usual_suspect_pct=protected_percent(
             int(usual["n_usual_suspects"]), usual["share"], disclosure
         ),
-        usual_suspect_contribution_pct=_share_of(
+        usual_suspect_contribution_pct=protected_percent(
             int(usual["n_usual_suspects"]), usual["contribution_share"], disclosure
         ),
-        engagement_usual_suspect_pct=_share_of(
+        engagement_usual_suspect_pct=protected_percent(
             int(usual["engagement_n_usual_suspects"]),
             usual["engagement_share"],
             disclosure,
         ),
         usual_suspects_reason=_reason(usual["reason"]),
-        newcomer_pct=_share_of(
+        newcomer_pct=protected_percent(
             int(newcomers["n_newcomers"]), newcomers["share"], disclosure
         ),
-        n_newcomers=_count(int(newcomers["n_newcomers"]), disclosure),
+        n_newcomers=protected_count(int(newcomers["n_newcomers"]), disclosure),
         is_short_history=bool(newcomers["is_short_history"]),
         newcomers_reason=_reason(newcomers["reason"]),
         is_small_sample=int(result["n_responses"]) < 30,

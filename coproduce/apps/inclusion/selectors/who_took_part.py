@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.analytics.errors import InputError
@@ -38,16 +37,14 @@ from coproduce.apps.inclusion.disclosure import (
     disclosure_for,
     hidden_positions,
 )
+from coproduce.apps.inclusion.selectors.common import (
+    choice_label,
+    hidden_note,
+    reading_label,
+)
 from coproduce.apps.organisations.models import PopulationProfile
 from coproduce.apps.organisations.selectors import population_margins
 from coproduce.apps.surveys.selectors.results import about_you_counts_for_engagement
-
-READINGS: dict[str, Promise] = {
-    "under-represented": _("Under-represented"),
-    "in proportion": _("In proportion"),
-    "over-represented": _("Over-represented"),
-    "none here": _("No residents in this group"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +115,12 @@ def engagement_who_took_part(
     area_ids = [area.pk for area in engagement.areas.all()] or None
     aligned: list[AlignedMargins] = []
     characteristics = []
-    for name, choices in ABOUT_YOU_FIELDS.items():
+    for name in ABOUT_YOU_FIELDS:
         answers = counts[name]
         residents = population_margins(
             profile=profile, characteristic=name, area_ids=area_ids
         )
-        rows_or_problem = _compare(name, choices, answers, residents, disclosure)
+        rows_or_problem = _compare(name, answers, residents, disclosure)
         if isinstance(rows_or_problem, tuple):
             rows, aligned_one = rows_or_problem
             aligned.append(aligned_one)
@@ -143,7 +140,6 @@ def engagement_who_took_part(
 
 def _compare(
     name: str,
-    choices: type,
     answers: dict[str, int],
     residents: dict[str, int],
     disclosure: Disclosure,
@@ -181,7 +177,7 @@ def _compare(
         comparison = compare_characteristic(aligned)
     except InputError as exc:
         category = exc.category or ""
-        shown = _choice_label(choices, category) if category else ""
+        shown = choice_label(name, category) if category else ""
         return problem(
             str(
                 _(
@@ -200,14 +196,14 @@ def _compare(
     rows = tuple(
         CategoryRow(
             value=category.label,
-            label=_choice_label(choices, category.label),
+            label=choice_label(name, category.label),
             n_participants=None if index in hidden else category.n_participants,
             participant_pct=(
                 None if index in hidden else category.participant_share * 100
             ),
             population_pct=category.population_share * 100,
             difference_points=(None if index in hidden else category.difference_points),
-            reading=str(READINGS[category.reading]),
+            reading=reading_label(category.reading),
             is_under_represented=category.reading == "under-represented",
         )
         for index, category in enumerate(comparison.categories)
@@ -227,24 +223,6 @@ def _compare(
         ),
         aligned,
     )
-
-
-def _choice_label(choices: type, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
-def hidden_note(disclosure: Disclosure) -> str:
-    """What "[c]" means, for notes under tables and in downloaded files."""
-    return str(
-        _(
-            "[c]: fewer than %(threshold)s people, hidden to protect them (with "
-            "the next smallest group when one alone could be worked out from the "
-            "total)."
-        )
-    ) % {"threshold": disclosure.threshold}
 
 
 def who_took_part_tables(report: WhoTookPart) -> tuple[Table, ...]:
