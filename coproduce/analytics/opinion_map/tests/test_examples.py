@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -24,8 +25,8 @@ MODULES = [votes, inclusion, pca]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
-def test_docstring_examples_hold(module: object) -> None:
-    failed, attempted = doctest.testmod(module, verbose=False)  # type: ignore[arg-type]
+def test_docstring_examples_hold(module: ModuleType) -> None:
+    failed, attempted = doctest.testmod(module, verbose=False)
     assert attempted > 0
     assert failed == 0
 
