@@ -233,7 +233,13 @@ def _empty_matrix() -> VoteMatrix:
 
 
 def _as_1d(values: Any, what: str) -> npt.NDArray[Any]:
-    array = np.asarray(values)
+    # Lists become object arrays so that a stray "1" or True is seen as such,
+    # not silently coerced by NumPy; NumPy arrays keep their dtype (fast path).
+    if isinstance(values, np.ndarray):
+        array = values
+    else:
+        array = np.empty(len(values), dtype=object)
+        array[:] = list(values)
     if array.ndim != 1:
         raise InputError(f"{what} must be a one-dimensional sequence.")
     return array
@@ -273,15 +279,27 @@ def _integer_ids(values: Any, kind: str) -> npt.NDArray[np.int64]:
 
 def _vote_values(values: Any) -> npt.NDArray[np.int8]:
     array = _as_1d(values, "Vote values")
-    for row, value in enumerate(array.tolist()):
-        # NaN, 0.5 and 2 are all "not in"; True would pass as 1, so refuse bools.
-        if isinstance(value, bool) or value not in VOTE_VALUES:
-            raise InputError(
-                f"Vote {row}: value {value!r} is not a vote; use 1 (agree), "
-                "-1 (disagree) or 0 (pass).",
-                row=row,
-                column="vote",
-            )
+    if array.dtype.kind in "iuf":
+        bad = np.flatnonzero(~np.isin(array, VOTE_VALUES))  # NaN is never in
+        first_bad = int(bad[0]) if bad.size else None
+    else:
+        # NaN, 0.5, 2 and "1" are all "not in"; True would pass as 1, so refuse bools.
+        first_bad = next(
+            (
+                row
+                for row, value in enumerate(array.tolist())
+                if isinstance(value, bool | str) or value not in VOTE_VALUES
+            ),
+            None,
+        )
+    if first_bad is not None:
+        value = array[first_bad : first_bad + 1].tolist()[0]  # plain Python repr
+        raise InputError(
+            f"Vote {first_bad}: value {value!r} is not a vote; use 1 (agree), "
+            "-1 (disagree) or 0 (pass).",
+            row=first_bad,
+            column="vote",
+        )
     return array.astype(np.int8)
 
 
