@@ -77,6 +77,11 @@ def select_in_conv(
     most votes are added until `greedy_fill` are in (ties by row order, which
     is encounter order).
 
+    References
+    ----------
+    Coproduce opinion-map spec §3.1; Polis `conversation.clj` (in-conv,
+    greedy fill) and upstream `delphi/docs/CLOJURE_QUIRKS.md` Q1.
+
     Examples
     --------
     Three statements, so the threshold is min(7, 3) = 3. Votes per row: 3, 1, 2,

@@ -77,6 +77,11 @@ def centre_votes(matrix: VoteMatrix) -> CentredMatrix:
     Filling missing cells with c_j and centring gives
     Z_ij = R_ij − c_j where i voted on j, and 0 elsewhere.
 
+    References
+    ----------
+    Coproduce opinion-map spec §3.2; Polis `conversation.clj` (column means,
+    mean imputation).
+
     Examples
     --------
     Three participants, two statements; participant 2 did not see statement 1.
@@ -172,6 +177,11 @@ def fit_pca(
     component. A cold component is oriented with its largest-magnitude entry
     positive (exact ties: the lowest column), then aligned with `reference`.
     Explained share_k = λ_k / Σ Z_ij².
+
+    References
+    ----------
+    Coproduce opinion-map spec §3.3; Polis `math/src/polismath/math/pca.clj`
+    (power iteration, deflation); `CLOJURE_QUIRKS.md` Q4, Q5, Q12.
 
     Examples
     --------

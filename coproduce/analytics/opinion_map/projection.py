@@ -48,6 +48,11 @@ def project(matrix: VoteMatrix, centred: CentredMatrix, pca: PCAResult) -> Proje
     agree, so its q_j has the opposite sign and the same length).
     Extremity E_j = ‖q_j‖, and 0 for j ∈ M.
 
+    References
+    ----------
+    Coproduce opinion-map spec §3.4; Polis `pca.clj` (sparsity-aware
+    projection) and `repness.clj` (comment projection, extremity).
+
     Examples
     --------
     m = 4 statements, none moderated out. A participant who voted on 1 of them
@@ -57,15 +62,10 @@ def project(matrix: VoteMatrix, centred: CentredMatrix, pca: PCAResult) -> Proje
     """
     m = matrix.n_statements
     raw = matrix.raw
+    n = matrix.n_participants
+    row_of_cell = np.repeat(np.arange(n), np.diff(raw.indptr))
     outside = ~matrix.is_moderated_out[raw.indices]
-    voted_outside = (
-        np.add.reduceat(np.append(outside, False).astype(np.int64), raw.indptr[:-1])
-        if raw.indices.size
-        else np.zeros(matrix.n_participants, dtype=np.int64)
-    )
-    # reduceat repeats the next value for empty rows; rows here always have votes,
-    # but guard anyway so the count is right for any CSR input.
-    voted_outside = np.where(np.diff(raw.indptr) > 0, voted_outside, 0)
+    voted_outside = np.bincount(row_of_cell[outside], minlength=n)
     n_seen = (voted_outside + matrix.n_moderated_out).astype(np.int64)
     scale = np.sqrt(m / np.maximum(n_seen, 1).astype(np.float64))
     components = pca.components  # (K, m)

@@ -156,6 +156,11 @@ def build_vote_matrix(
     ordered by first-vote time (the earliest event, superseded ones included),
     ties by participant number; columns likewise by statement.
 
+    References
+    ----------
+    Coproduce opinion-map spec §2 (Votes, Sign convention) and §3 (rows,
+    columns); Polis `math/src/polismath/math/conversation.clj` (vote matrix).
+
     Examples
     --------
     Participant 3 first votes at t = 2 and participant 5 at t = 3, so 3 is row
