@@ -14,8 +14,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-# No scipy stubs in the dev dependencies yet (see the branch report).
-import scipy.sparse as sp  # type: ignore[import-untyped]
+import scipy.sparse as sp
 
 from coproduce.analytics.errors import InputError
 from coproduce.analytics.opinion_map.votes import VoteMatrix

@@ -16,8 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-# No scipy stubs in the dev dependencies yet (see the branch report).
-import scipy.sparse as sp  # type: ignore[import-untyped]
+import scipy.sparse as sp
 
 from coproduce.analytics.errors import InputError
 
@@ -231,7 +230,7 @@ def _empty_matrix() -> VoteMatrix:
     return VoteMatrix(
         empty,
         empty.copy(),
-        sp.csr_array((0, 0), dtype=np.int8),
+        sp.csr_array(np.zeros((0, 0), dtype=np.int8)),
         np.zeros(0, dtype=bool),
         empty.copy(),
     )
