@@ -13,7 +13,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-
 import scipy.sparse as sp
 
 from coproduce.analytics.errors import InputError

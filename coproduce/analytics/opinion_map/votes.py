@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-
 import scipy.sparse as sp
 
 from coproduce.analytics.errors import InputError
