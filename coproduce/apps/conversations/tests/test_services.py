@@ -44,7 +44,10 @@ pytestmark = pytest.mark.django_db
 AGREE, PASS, DISAGREE = 1, 0, -1
 
 
-def _anonymous(token: str = "browser-token", ip: str = "192.0.2.1") -> Visitor:
+BROWSER = "browser-one"
+
+
+def _anonymous(token: str = BROWSER, ip: str = "192.0.2.1") -> Visitor:
     return Visitor(user=AnonymousUser(), anonymous_token=token, client_ip=ip)
 
 
@@ -241,7 +244,8 @@ def test_a_resident_statement_waits_hidden_under_strict_moderation_with_an_agree
     assert statement.text_en == "Mwy o fysiau"
     assert statement not in statement_list_visible(conversation=conversation)
     vote = Vote.objects.get(statement=statement)
-    assert vote.value == AGREE and vote.participant == statement.author
+    assert vote.value == AGREE
+    assert vote.participant == statement.author
     assert VoteEvent.objects.filter(statement=statement, value=AGREE).count() == 1
     assert statement.author.first_vote_at is not None
     # Residents' statements are not audited one by one.
@@ -351,7 +355,8 @@ def test_meta_statements_are_accepted_and_flagged(
     )
     services.statement_moderate(actor=officer, statement=statement, decision="meta")
     statement.refresh_from_db()
-    assert statement.state == Statement.State.ACCEPTED and statement.is_meta
+    assert statement.state == Statement.State.ACCEPTED
+    assert statement.is_meta
     services.statement_moderate(actor=officer, statement=statement, decision="accept")
     statement.refresh_from_db()
     assert not statement.is_meta

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coproduce.apps.accounts.http import AuthenticatedHttpRequest
@@ -280,7 +281,12 @@ def statements_seed_view(
         else:
             messages.success(
                 request,
-                _("%(count)s statements added.") % {"count": len(created)},
+                ngettext(
+                    "%(count)s statement added.",
+                    "%(count)s statements added.",
+                    len(created),
+                )
+                % {"count": len(created)},
             )
             return redirect(conversation)
     return render(
