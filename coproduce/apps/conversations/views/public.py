@@ -47,7 +47,8 @@ def _cookie_token(request: HttpRequest) -> str:
 
 
 def _visitor(request: HttpRequest, *, create_token: bool) -> Visitor:
-    token = _cookie_token(request)
+    # A token made earlier in this request (first vote) is not in the cookie yet.
+    token = getattr(request, "new_participant_token", "") or _cookie_token(request)
     if not token and create_token and not request.user.is_authenticated:
         token = secrets.token_urlsafe(32)
         request.new_participant_token = token  # type: ignore[attr-defined]
