@@ -31,7 +31,11 @@ def test_a_hand_written_classic_export_reads_correctly() -> None:
     assert not export.encounter_order_is_approximate
     assert [c.comment_id for c in export.comments] == [0, 1, 2]
     assert [c.state for c in export.comments] == ["accepted", "rejected", "unmoderated"]
-    assert [(c.agrees, c.disagrees) for c in export.comments] == [(2, 1), (1, 2), (1, 1)]
+    assert [(c.agrees, c.disagrees) for c in export.comments] == [
+        (2, 1),
+        (1, 2),
+        (1, 1),
+    ]
     assert [c.body for c in export.comments] == [
         "More trees, please",
         "Something rude",
@@ -140,7 +144,9 @@ def test_a_byte_order_mark_prefixed_names_and_folders_are_accepted() -> None:
 
     assert export.latest_votes() == LATEST
     assert export.participants[0].participant == 0  # not lost to "\ufeffparticipant"
-    assert export.warnings == ("README.md is not part of a Polis export and was ignored.",)
+    assert export.warnings == (
+        "README.md is not part of a Polis export and was ignored.",
+    )
 
 
 def test_identical_repeated_vote_rows_are_reported_not_refused() -> None:
@@ -148,7 +154,9 @@ def test_identical_repeated_vote_rows_are_reported_not_refused() -> None:
     export = read_polis_export(classic_files(votes=repeated))
 
     assert export.latest_votes() == LATEST
-    assert any("1 rows repeat an earlier row" in w and "rows 11" in w for w in export.warnings)
+    assert any(
+        "1 rows repeat an earlier row" in w and "rows 11" in w for w in export.warnings
+    )
 
 
 def test_polis_database_polarity_is_refused_naming_the_option() -> None:
