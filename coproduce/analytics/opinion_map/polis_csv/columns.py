@@ -48,8 +48,13 @@ class Columns:
         return None if missing else cls(file, positions, len(header), problems)
 
     def cells(self, number: int, cells: list[str]) -> bool:
-        """False (with a problem) when the row has more cells than the header."""
-        if len(cells) > self.width:
+        """False (with a problem) when the row has more cells than the header.
+
+        A shorter row is padded with blank cells, in place.
+        """
+        if len(cells) < self.width:
+            cells.extend([""] * (self.width - len(cells)))
+        elif len(cells) > self.width:
             self.problems.add(
                 self.file,
                 number,
@@ -61,7 +66,7 @@ class Columns:
 
     def get(self, cells: list[str], column: str) -> str:
         index = self.positions.get(column)
-        return cells[index] if index is not None and index < len(cells) else ""
+        return "" if index is None else cells[index]
 
     def whole(
         self, number: int, cells: list[str], column: str, *, blank_ok: bool = False

@@ -280,6 +280,9 @@ def read_participants(
             )
         else:
             statement_columns.append((header, statement_id))
+    statement_at: list[tuple[str, int] | None] = [None] * columns.width
+    for header, statement_id in statement_columns:
+        statement_at[columns.positions[header]] = (header, statement_id)
     participants: list[PolisParticipantRow] = []
     first_row: dict[int, int] = {}
     for number, cells in rows:
@@ -290,12 +293,14 @@ def read_participants(
         group_id = columns.whole(number, cells, "group-id", blank_ok=True)
         counts = [columns.whole(number, cells, c) for c in PARTICIPANT_COLUMNS[2:]]
         votes: dict[int, int] = {}
-        for header, statement_id in statement_columns:
-            text = columns.get(cells, header)
-            if text.strip():
-                value = columns.vote(number, text, header)
-                if value is not None:
-                    votes[statement_id] = sign * value
+        # Most cells are blank: find the others first (fast on wide files).
+        for index in [i for i, text in enumerate(cells) if text]:
+            column = statement_at[index]
+            if column is None or not cells[index].strip():
+                continue
+            value = columns.vote(number, cells[index], column[0])
+            if value is not None:
+                votes[column[1]] = sign * value
         if participant is not None:
             if participant in first_row:
                 problems.add(

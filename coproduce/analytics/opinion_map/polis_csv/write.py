@@ -221,8 +221,16 @@ def _votes(conversation: PolisExportInput, ms: npt.NDArray[np.int64]) -> bytes:
     order = np.lexsort(
         (sequence, log.cast_at, ms, log.participant_ids, log.statement_ids)
     )
+    texts: dict[int, str] = {}  # one text per second, shared by its votes
+
+    def text(ms: int) -> str:
+        second = ms // 1000
+        if second not in texts:
+            texts[second] = polis_datetime(second * 1000)
+        return texts[second]
+
     rows = (
-        [t, polis_datetime(t), tid, pid, value]
+        [t, text(t), tid, pid, value]
         for t, tid, pid, value in zip(
             ms[order].tolist(),
             log.statement_ids[order].tolist(),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import doctest
 import io
 import zipfile
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -14,6 +16,8 @@ from coproduce.analytics.opinion_map.polis_csv import (
     files_from_zip,
     read_polis_export,
 )
+from coproduce.analytics.opinion_map.polis_csv import read as read_module
+from coproduce.analytics.opinion_map.polis_csv import write as write_module
 from coproduce.analytics.opinion_map.tests.polis_files import (
     LATEST,
     PARTICIPANTS,
@@ -249,3 +253,10 @@ def test_vote_values_keep_their_dtypes() -> None:
     export = read_polis_export(classic_files())
     assert export.votes.values.dtype == np.int8
     assert export.votes.cast_at.dtype == np.float64
+
+
+@pytest.mark.parametrize("module", [read_module, write_module], ids=str)
+def test_docstring_examples_hold(module: ModuleType) -> None:
+    failed, attempted = doctest.testmod(module, verbose=False)
+    assert attempted > 0
+    assert failed == 0
