@@ -251,7 +251,9 @@ class PolisExportInput:
 
     `votes` is the append-only event log (superseded events included) with
     `cast_at` in milliseconds. Participants who voted or wrote but are not in
-    `participants` are written with no xid and no group.
+    `participants` are written with no xid and no group. `licence_notice` (the
+    licence, attribution, source URL and statement of changes, spec §5) is
+    written to `README.txt` when not empty.
     """
 
     topic: str
@@ -261,6 +263,7 @@ class PolisExportInput:
     statements: tuple[ExportStatement, ...]
     votes: VoteLog
     participants: tuple[ExportParticipant, ...] = ()
+    licence_notice: str = ""
 
 
 def check_polarity(polarity: str) -> Polarity:

@@ -79,7 +79,8 @@ def write_polis_export(
     -------
     dict[str, bytes]
         `comments.csv`, `votes.csv`, `participants-votes.csv`, `summary.csv`
-        and `stats-history.csv`.
+        and `stats-history.csv`; also `README.txt` with the licence notice when
+        the conversation has one.
 
     Raises
     ------
@@ -112,13 +113,16 @@ def write_polis_export(
     log = conversation.votes
     ms = np.rint(log.cast_at).astype(np.int64)
     latest = _latest(conversation)
-    return {
+    files = {
         "comments.csv": _comments(statements, conversation, layout),
         "votes.csv": _votes(conversation, ms),
         "participants-votes.csv": _participants(conversation, statements, latest),
         "summary.csv": _summary(conversation, statements),
         "stats-history.csv": _stats_history(conversation, statements, ms),
     }
+    if conversation.licence_notice:
+        files["README.txt"] = conversation.licence_notice.encode("utf-8")
+    return files
 
 
 def _check(conversation: PolisExportInput, statements: list[ExportStatement]) -> None:

@@ -415,3 +415,26 @@ def test_random_small_exports_round_trip(
             len(conversation.statements),
             n_voters,
         )
+
+
+def test_a_licence_notice_is_written_to_readme_and_ignored_on_reading() -> None:
+    base = _conversation()
+    notice = "Licence: CC BY 4.0 https://creativecommons.org/licenses/by/4.0/ …"
+    conversation = PolisExportInput(
+        topic=base.topic,
+        description=base.description,
+        url=base.url,
+        views=base.views,
+        statements=base.statements,
+        votes=base.votes,
+        participants=base.participants,
+        licence_notice=notice,
+    )
+    files = write_polis_export(conversation)
+
+    assert files["README.txt"].decode() == notice
+    assert "README.txt" not in write_polis_export(base)
+    export = read_polis_export(files)
+    assert export.warnings == (
+        "README.txt is not part of a Polis export and was ignored.",
+    )
