@@ -82,6 +82,9 @@ def csv_rows(
     except csv.Error as error:
         problems.add(name, 1, None, f"the header is not valid CSV ({error}).")
         return None
+    if not any(cell.strip() for cell in header):
+        problems.add(name, 1, None, "the first row is blank; it must be the header.")
+        return None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         number = 1

@@ -270,3 +270,28 @@ def test_fuzzed_votes_either_read_or_raise_our_error(content: bytes) -> None:
     if problems is not None:
         assert problems
         assert {p.file for p in problems} == {"votes.csv"}
+
+
+@pytest.mark.parametrize(
+    "name", ["comments", "votes", "participants_votes", "summary", "stats_history"]
+)
+@settings(max_examples=30, deadline=None)
+@given(content=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+def test_any_fuzzed_file_is_read_or_refused_with_our_error(
+    name: str, content: bytes
+) -> None:
+    files = classic_files()
+    files[name.replace("_", "-") + ".csv"] = content
+    problems: tuple[Problem, ...] | None = None
+    try:
+        read_polis_export(files)
+    except PolisImportError as error:  # our error; anything else fails the test
+        problems = error.problems
+    if problems is not None:
+        assert problems
+        assert all(p.message for p in problems)
+
+
+def test_a_blank_first_row_is_named() -> None:
+    problems = _problems(summary="\ntopic,x\n")
+    assert _places(problems) == [("summary.csv", 1, None)]
