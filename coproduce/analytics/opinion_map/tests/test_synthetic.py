@@ -56,7 +56,7 @@ def test_planted_shares_are_exact_up_to_rounding(seed: int) -> None:
     assert sorted(conv.planted_group) == list(range(101))
 
 
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", range(20))
 def test_clear_preset_has_polis_like_missingness(seed: int) -> None:
     conv = _clear(seed)
     mat = build_vote_matrix(conv.votes, moderated_out=conv.moderated_out)
@@ -94,7 +94,7 @@ def test_values_follow_the_planted_opinions() -> None:
     assert means.max() > 0.4
 
 
-@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("seed", range(20))
 def test_authors_agree_with_their_own_statement_when_they_write_it(seed: int) -> None:
     conv = _clear(seed)
     log = conv.votes
