@@ -183,9 +183,19 @@ def kmeans(
 
 def n_distinct(points: npt.NDArray[np.float64]) -> int:
     """Number of distinct rows of `points`."""
+    return int(_first_rows(points).shape[0])
+
+
+def _first_rows(points: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """Row of the first occurrence of each distinct point, ascending."""
     if points.shape[0] == 0:
-        return 0
-    return int(np.unique(points, axis=0).shape[0])
+        return np.zeros(0, dtype=np.int64)
+    # lexsort is stable, so each run of equal points starts with its first row.
+    order = np.lexsort(points.T[::-1])
+    ordered = points[order]
+    starts = np.ones(points.shape[0], dtype=bool)
+    starts[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    return np.sort(order[starts]).astype(np.int64)
 
 
 def nearest(
@@ -257,8 +267,7 @@ def _checked(
 
 def _first_distinct(xy: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.float64]:
     """The first k distinct points, in row order."""
-    _, first = np.unique(xy, axis=0, return_index=True)
-    return xy[np.sort(first)[:k]].copy()
+    return xy[_first_rows(xy)[:k]].copy()
 
 
 def _kmeans_plus_plus(

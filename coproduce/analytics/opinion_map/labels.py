@@ -76,12 +76,10 @@ def assign_labels(
     old_labels = sorted(previous)
     result: dict[int, int] = {}
     if group_ids and old_labels:
-        overlap = np.zeros((len(group_ids), len(old_labels)), dtype=np.int64)
-        for row, group in enumerate(group_ids):
-            members = np.asarray(groups[group], dtype=np.int64)
-            for column, label in enumerate(old_labels):
-                old = np.asarray(previous[label], dtype=np.int64)
-                overlap[row, column] = np.intersect1d(members, old).shape[0]
+        overlap = _overlap(
+            [np.asarray(groups[g], dtype=np.int64) for g in group_ids],
+            [np.asarray(previous[label], dtype=np.int64) for label in old_labels],
+        )
         rows, columns = linear_sum_assignment(overlap, maximize=True)
         for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
             if overlap[row, column] > 0:
@@ -91,3 +89,21 @@ def assign_labels(
         if group not in result:
             result[group] = next(free)
     return dict(sorted(result.items()))
+
+
+def _overlap(
+    new: list[npt.NDArray[np.int64]], old: list[npt.NDArray[np.int64]]
+) -> npt.NDArray[np.int64]:
+    """Shared members of each new (row) and old (column) group, in one pass."""
+    old_ids = np.concatenate(old)
+    old_column = np.repeat(np.arange(len(old)), [len(members) for members in old])
+    order = np.argsort(old_ids, kind="stable")
+    old_ids, old_column = old_ids[order], old_column[order]
+    new_ids = np.concatenate(new)
+    new_row = np.repeat(np.arange(len(new)), [len(members) for members in new])
+    where = np.minimum(np.searchsorted(old_ids, new_ids), max(len(old_ids) - 1, 0))
+    overlap = np.zeros((len(new), len(old)), dtype=np.int64)
+    if old_ids.shape[0]:
+        hit = old_ids[where] == new_ids
+        np.add.at(overlap, (new_row[hit], old_column[where[hit]]), 1)
+    return overlap
