@@ -22,6 +22,7 @@ from coproduce.analytics.opinion_map import (
     OpinionMapParams,
     OpinionMapResult,
     OpinionMapState,
+    PublishedOpinionMap,
     VoteLog,
     build_vote_matrix,
     statement_priority,
@@ -194,6 +195,18 @@ def test_state_round_trips_through_bytes() -> None:
     assert loaded.smoother == state.smoother
     assert loaded.group_labels == state.group_labels
     assert sorted(loaded.group_partitions) == sorted(state.group_partitions)
+
+
+def test_published_map_reads_back_from_its_json() -> None:
+    log, _ = _planted(3, n=100, m=20, per_person=10)
+    result = OpinionMap(random_state=1).fit(log)
+    data = json.loads(_dumps(result))
+    published = PublishedOpinionMap.from_json(data)
+    assert published.to_json() == result.to_json()
+    assert published.priorities() == result.priorities()
+    assert published.groups == result.groups
+    with pytest.raises(InputError, match="snapshot"):
+        PublishedOpinionMap.from_json({**data, "participants": [{"x": 1}]})
 
 
 def test_state_bytes_are_not_pickle_and_bad_bytes_are_refused() -> None:
