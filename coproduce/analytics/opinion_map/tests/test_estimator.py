@@ -450,3 +450,34 @@ def test_clear_preset_finds_three_groups_in_kmeans_plus_plus_mode(seed: int) -> 
         [p.group for p in in_conv],
     )
     assert ari >= 0.88
+
+
+@MODERATE
+@given(
+    table=vote_tables(max_rows=25, max_cols=8),
+    data=st.data(),
+)
+def test_update_equals_replayed_fit_for_any_batches_and_times(
+    table: Table, data: st.DataObject
+) -> None:
+    log = log_from_table(table)
+    # Times drawn freely: a later batch may hold older times than the cache.
+    times = data.draw(
+        st.lists(st.integers(0, 5), min_size=log.n_events, max_size=log.n_events)
+    )
+    log = VoteLog.from_arrays(
+        participant_ids=log.participant_ids,
+        statement_ids=log.statement_ids,
+        values=log.values,
+        cast_at=np.array(times, dtype=float),
+    )
+    cuts = sorted(
+        data.draw(st.lists(st.integers(1, log.n_events), max_size=3, unique=True))
+    )
+    bounds = [0, *[c for c in cuts if c < log.n_events], log.n_events]
+    estimator = OpinionMap(random_state=2)
+    updated = replayed = estimator.fit(_slice(log, 0, bounds[1]))
+    for start, stop in itertools.pairwise(bounds[1:]):
+        updated = estimator.update(updated.state, _slice(log, start, stop))
+        replayed = estimator.fit(_slice(log, 0, stop), previous=replayed.state)
+        assert _dumps(updated) == _dumps(replayed)
