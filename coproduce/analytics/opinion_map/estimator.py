@@ -138,6 +138,7 @@ class OpinionMap:
         meta: Collection[int] = (),
         excluded: Collection[int] = (),
         previous: OpinionMapState | None = None,
+        reference: OpinionMapState | None = None,
     ) -> OpinionMapResult:
         """Compute the map from the whole vote log, cold or warm.
 
@@ -155,6 +156,11 @@ class OpinionMap:
             The last update's state: warm start, keeping its row and column
             orders (participants and statements no longer in `votes` drop out).
             None: a cold run.
+        reference
+            For a cold rebuild (spec §4: state missing or stale, an erasure, or
+            on demand), the last published state: cold components are turned
+            to agree with its components and its group labels carry over.
+            Ignored when `previous` is given (it plays that part).
 
         Returns
         -------
@@ -173,7 +179,14 @@ class OpinionMap:
                 _kept(previous.votes.participant_ids, votes.participant_ids),
                 _kept(previous.votes.statement_ids, votes.statement_ids),
             )
-        return self._run(cache.extend(votes), previous, moderated_out, meta, excluded)
+        return self._run(
+            cache.extend(votes),
+            previous,
+            moderated_out,
+            meta,
+            excluded,
+            reference=reference,
+        )
 
     def update(
         self,
@@ -212,8 +225,14 @@ class OpinionMap:
         moderated_out: Collection[int],
         meta: Collection[int],
         excluded: Collection[int],
+        *,
+        reference: OpinionMapState | None = None,
     ) -> OpinionMapResult:
         params = self.params
+        published_before = previous if previous is not None else reference
+        last_labels = (
+            None if published_before is None else published_before.label_members
+        )
         meta_ids = _ids(meta)
         matrix = cache.matrix(np.union1d(_ids(moderated_out), meta_ids))
         in_conv = select_in_conv(
@@ -226,15 +245,14 @@ class OpinionMap:
             greedy_fill=params.greedy_fill,
         )
         centred = centre_votes(matrix)
-        last_pca = _previous_pca(previous)
         pca = fit_pca(
             matrix,
             centred,
             random_state=self.random_state,
-            previous=last_pca,
-            # A component started cold (e.g. the last one was 0) is still
-            # turned to agree with the last components (spec §3.3).
-            reference=last_pca,
+            previous=_previous_pca(previous),
+            # A component started cold (a cold rebuild, or the last one was 0)
+            # is turned to agree with the last components (spec §3.3).
+            reference=_previous_pca(published_before),
             method=params.pca_method,
             tol=params.pca_tol,
         )
@@ -290,11 +308,8 @@ class OpinionMap:
             }
             previous_members = (
                 None
-                if previous is None or previous.label_members is None
-                else {
-                    int(label): points
-                    for label, points in previous.label_members.members().items()
-                }
+                if last_labels is None
+                else {int(label): ids for label, ids in last_labels.members().items()}
             )
             group_labels = assign_labels(members, previous_members)
             row_label[in_rows] = [group_labels[int(g)] for g in row_group]
@@ -349,12 +364,12 @@ class OpinionMap:
                     row_label[row_label >= 0],
                 )
                 if group_labels
-                else (None if previous is None else previous.label_members)
+                else last_labels
             ),
             group_labels=(
                 group_labels
                 if group_labels
-                else ({} if previous is None else previous.group_labels)
+                else ({} if published_before is None else published_before.group_labels)
             ),
         )
         return assemble_result(

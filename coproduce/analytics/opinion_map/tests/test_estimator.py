@@ -4,6 +4,7 @@ hypothesis properties of input order and participant numbering."""
 
 from __future__ import annotations
 
+import dataclasses
 import doctest
 import itertools
 import json
@@ -22,6 +23,7 @@ from coproduce.analytics.opinion_map import (
     OpinionMapParams,
     OpinionMapResult,
     OpinionMapState,
+    Partition,
     PublishedOpinionMap,
     VoteLog,
     build_vote_matrix,
@@ -481,3 +483,26 @@ def test_update_equals_replayed_fit_for_any_batches_and_times(
         updated = estimator.update(updated.state, _slice(log, start, stop))
         replayed = estimator.fit(_slice(log, 0, stop), previous=replayed.state)
         assert _dumps(updated) == _dumps(replayed)
+
+
+def test_cold_rebuild_aligns_orientation_and_labels_to_the_reference() -> None:
+    log, _ = _planted(8, n=150, m=25, per_person=15)
+    estimator = OpinionMap(random_state=0)
+    plain = estimator.fit(log)
+    state = plain.state
+    assert state.label_members is not None
+    # A published state whose labels are rotated (A→B→C→A) and whose
+    # components point the other way.
+    rotated = Partition(
+        state.label_members.point_ids, (state.label_members.cluster_ids + 1) % 3
+    )
+    reference = dataclasses.replace(
+        state, label_members=rotated, components=-state.components
+    )
+    rebuilt = estimator.fit(log, reference=reference)
+    assert [(p.x, p.y) for p in rebuilt.participants] == [
+        (-p.x, -p.y) for p in plain.participants
+    ]
+    assert [p.group for p in rebuilt.participants] == [
+        None if p.group is None else (p.group + 1) % 3 for p in plain.participants
+    ]
