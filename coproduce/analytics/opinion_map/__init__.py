@@ -37,6 +37,7 @@ from coproduce.analytics.opinion_map.result import (
     Group,
     OpinionMapResult,
     ParticipantPoint,
+    PublishedOpinionMap,
     StatementFigures,
 )
 from coproduce.analytics.opinion_map.state import OpinionMapState
@@ -77,6 +78,7 @@ __all__ = [
     "ParticipantPoint",
     "Partition",
     "Projection",
+    "PublishedOpinionMap",
     "RepresentativeStatement",
     "Smoother",
     "StatementFigures",

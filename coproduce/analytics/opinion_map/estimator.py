@@ -19,12 +19,15 @@ import numpy as np
 import numpy.typing as npt
 
 from coproduce.analytics.errors import InputError
-from coproduce.analytics.opinion_map import statistics
 from coproduce.analytics.opinion_map.clustering import (
     GroupSelection,
     Smoother,
     base_clusters,
     group_clusterings,
+)
+from coproduce.analytics.opinion_map.figures import (
+    assemble_result,
+    statement_statistics,
 )
 from coproduce.analytics.opinion_map.inclusion import select_in_conv
 from coproduce.analytics.opinion_map.kmeans import KMeansResult, Partition, n_distinct
@@ -36,13 +39,10 @@ from coproduce.analytics.opinion_map.priority import (
 )
 from coproduce.analytics.opinion_map.projection import project
 from coproduce.analytics.opinion_map.result import (
-    Group,
     OpinionMapResult,
-    ParticipantPoint,
-    StatementFigures,
 )
 from coproduce.analytics.opinion_map.state import OpinionMapState, VoteCache
-from coproduce.analytics.opinion_map.votes import VoteLog, VoteMatrix
+from coproduce.analytics.opinion_map.votes import VoteLog
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -138,6 +138,7 @@ class OpinionMap:
         meta: Collection[int] = (),
         excluded: Collection[int] = (),
         previous: OpinionMapState | None = None,
+        reference: OpinionMapState | None = None,
     ) -> OpinionMapResult:
         """Compute the map from the whole vote log, cold or warm.
 
@@ -155,6 +156,11 @@ class OpinionMap:
             The last update's state: warm start, keeping its row and column
             orders (participants and statements no longer in `votes` drop out).
             None: a cold run.
+        reference
+            For a cold rebuild (spec §4: state missing or stale, an erasure, or
+            on demand), the last published state: cold components are turned
+            to agree with its components and its group labels carry over.
+            Ignored when `previous` is given (it plays that part).
 
         Returns
         -------
@@ -173,7 +179,14 @@ class OpinionMap:
                 _kept(previous.votes.participant_ids, votes.participant_ids),
                 _kept(previous.votes.statement_ids, votes.statement_ids),
             )
-        return self._run(cache.extend(votes), previous, moderated_out, meta, excluded)
+        return self._run(
+            cache.extend(votes),
+            previous,
+            moderated_out,
+            meta,
+            excluded,
+            reference=reference,
+        )
 
     def update(
         self,
@@ -212,8 +225,14 @@ class OpinionMap:
         moderated_out: Collection[int],
         meta: Collection[int],
         excluded: Collection[int],
+        *,
+        reference: OpinionMapState | None = None,
     ) -> OpinionMapResult:
         params = self.params
+        published_before = previous if previous is not None else reference
+        last_labels = (
+            None if published_before is None else published_before.label_members
+        )
         meta_ids = _ids(meta)
         matrix = cache.matrix(np.union1d(_ids(moderated_out), meta_ids))
         in_conv = select_in_conv(
@@ -226,15 +245,14 @@ class OpinionMap:
             greedy_fill=params.greedy_fill,
         )
         centred = centre_votes(matrix)
-        last_pca = _previous_pca(previous)
         pca = fit_pca(
             matrix,
             centred,
             random_state=self.random_state,
-            previous=last_pca,
-            # A component started cold (e.g. the last one was 0) is still
-            # turned to agree with the last components (spec §3.3).
-            reference=last_pca,
+            previous=_previous_pca(previous),
+            # A component started cold (a cold rebuild, or the last one was 0)
+            # is turned to agree with the last components (spec §3.3).
+            reference=_previous_pca(published_before),
             method=params.pca_method,
             tol=params.pca_tol,
         )
@@ -290,16 +308,19 @@ class OpinionMap:
             }
             previous_members = (
                 None
-                if previous is None or previous.label_members is None
-                else {
-                    int(label): points
-                    for label, points in previous.label_members.members().items()
-                }
+                if last_labels is None
+                else {int(label): ids for label, ids in last_labels.members().items()}
             )
             group_labels = assign_labels(members, previous_members)
             row_label[in_rows] = [group_labels[int(g)] for g in row_group]
 
-        figures = _statistics(matrix, row_label, params)
+        figures = statement_statistics(
+            matrix,
+            row_label,
+            z_star=params.z_star,
+            pick=params.pick,
+            fallback_requires_votes=params.fallback_requires_votes,
+        )
         group_agree = figures.tallies.agree.sum(axis=0).astype(np.int64)
         group_disagree = figures.tallies.disagree.sum(axis=0).astype(np.int64)
         group_seen = figures.tallies.seen.sum(axis=0).astype(np.int64)
@@ -343,15 +364,17 @@ class OpinionMap:
                     row_label[row_label >= 0],
                 )
                 if group_labels
-                else (None if previous is None else previous.label_members)
+                else last_labels
             ),
             group_labels=(
                 group_labels
                 if group_labels
-                else ({} if previous is None else previous.group_labels)
+                else ({} if published_before is None else published_before.group_labels)
             ),
         )
-        return self._result(
+        return assemble_result(
+            params=dataclasses.asdict(params),
+            random_state=self.random_state,
             state=state,
             matrix=matrix,
             xy=xy,
@@ -367,159 +390,6 @@ class OpinionMap:
             is_meta=is_meta,
             figures=figures,
         )
-
-    def _result(
-        self,
-        *,
-        state: OpinionMapState,
-        matrix: VoteMatrix,
-        xy: FloatArray,
-        in_conv_rows: IntArray,
-        row_base: IntArray,
-        row_label: IntArray,
-        group_labels: dict[int, int],
-        selection: GroupSelection | None,
-        explained: tuple[float, ...],
-        statement_xy: FloatArray,
-        extremity: FloatArray,
-        priority: FloatArray,
-        is_meta: npt.NDArray[np.bool_],
-        figures: _Figures,
-    ) -> OpinionMapResult:
-        is_in_conv = np.zeros(matrix.n_participants, dtype=bool)
-        is_in_conv[in_conv_rows] = True
-        # Positional arguments: 20,000 keyword calls cost a tenth of a second.
-        participants = tuple(
-            ParticipantPoint(
-                pid,
-                x,
-                y,
-                flag,
-                None if label < 0 else label,
-                None if cluster < 0 else cluster,
-            )
-            for pid, (x, y), flag, label, cluster in zip(
-                matrix.participant_ids.tolist(),
-                xy.tolist(),
-                is_in_conv.tolist(),
-                row_label.tolist(),
-                row_base.tolist(),
-                strict=True,
-            )
-        )
-        label_of = {label: g for g, label in group_labels.items()}
-        groups = []
-        for label in sorted(label_of):
-            rows = row_label == label
-            centre = xy[rows].mean(axis=0)
-            groups.append(
-                Group(
-                    label=label,
-                    group_id=label_of[label],
-                    size=int(rows.sum()),
-                    centre=(float(centre[0]), float(centre[1])),
-                    representative=figures.representative.get(label, ()),
-                )
-            )
-        tallies = figures.tallies
-        group_rows = {int(g): r for r, g in enumerate(tallies.group_ids.tolist())}
-        has_groups = bool(group_labels)
-        statements = tuple(
-            StatementFigures(
-                statement_id=int(sid),
-                x=float(statement_xy[j, 0]),
-                y=float(statement_xy[j, 1]),
-                extremity=float(extremity[j]),
-                n_agree=int(figures.agree[j]),
-                n_disagree=int(figures.disagree[j]),
-                n_seen=int(figures.seen[j]),
-                by_group={
-                    label: (
-                        int(tallies.agree[r, j]),
-                        int(tallies.disagree[r, j]),
-                        int(tallies.seen[r, j]),
-                    )
-                    for label, r in group_rows.items()
-                },
-                gic=float(figures.gic[j]) if has_groups else None,
-                gic_disagree=float(figures.gic_disagree[j]) if has_groups else None,
-                priority=float(priority[j]),
-                is_moderated_out=bool(matrix.is_moderated_out[j]),
-                is_meta=bool(is_meta[j]),
-            )
-            for j, sid in enumerate(matrix.statement_ids.tolist())
-        )
-        parameters = dataclasses.asdict(self.params)
-        return OpinionMapResult(
-            status="ok" if has_groups else "not_enough_votes",
-            state=state,
-            n_participants=matrix.n_participants,
-            n_in_conv=int(in_conv_rows.shape[0]),
-            n_statements=matrix.n_statements,
-            n_votes=int(matrix.raw.nnz),
-            n_events=state.n_events,
-            explained_share=explained,
-            participants=participants,
-            groups=tuple(groups),
-            statements=statements,
-            consensus=figures.consensus,
-            k=len(groups),
-            silhouette_by_k={} if selection is None else selection.silhouette_by_k,
-            parameters=parameters,
-            random_state=self.random_state,
-        )
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class _Figures:
-    """Outputs of the statistics step (spec §3.8–§3.11)."""
-
-    tallies: statistics.Tallies  # in-conv rows by public label
-    representative: dict[int, tuple[statistics.RepresentativeStatement, ...]]
-    agree: IntArray  # over all rows
-    disagree: IntArray
-    seen: IntArray
-    consensus: statistics.Consensus
-    gic: FloatArray  # zeros when there are no groups
-    gic_disagree: FloatArray
-
-
-def _statistics(
-    matrix: VoteMatrix, row_label: IntArray, params: OpinionMapParams
-) -> _Figures:
-    """Tallies by group, representative and consensus statements, GIC."""
-    tallies = statistics.tally_votes(matrix, row_label)
-    representative = statistics.representative_statements(
-        tallies,
-        moderated_out=matrix.is_moderated_out,
-        z_star=params.z_star,
-        pick=params.pick,
-        fallback_requires_votes=params.fallback_requires_votes,
-    )
-    agree, disagree, seen = statistics.overall_counts(matrix)
-    consensus = statistics.consensus_statements(
-        agree,
-        disagree,
-        seen,
-        statement_ids=matrix.statement_ids,
-        moderated_out=matrix.is_moderated_out,
-        z_star=params.z_star,
-        pick=params.pick,
-    )
-    if tallies.group_ids.shape[0]:
-        gic, gic_disagree = statistics.group_informed_consensus(tallies)
-    else:
-        gic = gic_disagree = np.zeros(matrix.n_statements)
-    return _Figures(
-        tallies=tallies,
-        representative=dict(representative),
-        agree=np.asarray(agree, dtype=np.int64),
-        disagree=np.asarray(disagree, dtype=np.int64),
-        seen=np.asarray(seen, dtype=np.int64),
-        consensus=consensus,
-        gic=np.asarray(gic, dtype=np.float64),
-        gic_disagree=np.asarray(gic_disagree, dtype=np.float64),
-    )
 
 
 def _ids(values: Collection[int]) -> IntArray:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
+from coproduce.analytics.errors import InputError
 from coproduce.analytics.opinion_map.state import OpinionMapState
 from coproduce.analytics.opinion_map.statistics import (
     Consensus,
+    ConsensusStatement,
     RepresentativeStatement,
 )
 
@@ -60,11 +63,14 @@ class StatementFigures:
 
 
 @dataclass(frozen=True, eq=False)
-class OpinionMapResult:
-    """What an update publishes, and the state the next update starts from."""
+class PublishedOpinionMap:
+    """What an update publishes: the map, groups, statements and consensus.
+
+    This is what a snapshot's JSON holds (`to_json`, `from_json`); the
+    `OpinionMapResult` of a run adds the state for the next update.
+    """
 
     status: Status
-    state: OpinionMapState
     n_participants: int  # matrix rows: participants with a vote
     n_in_conv: int
     n_statements: int  # matrix columns: statements with a vote
@@ -152,6 +158,77 @@ class OpinionMapResult:
             }
         )
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PublishedOpinionMap:
+        """Read back what `to_json` wrote (a stored snapshot); no state.
+
+        Raises
+        ------
+        InputError
+            A field is missing or has the wrong shape.
+        """
+        try:
+            return PublishedOpinionMap(
+                status=data["status"],
+                n_participants=int(data["n_participants"]),
+                n_in_conv=int(data["n_in_conv"]),
+                n_statements=int(data["n_statements"]),
+                n_votes=int(data["n_votes"]),
+                n_events=int(data["n_events"]),
+                explained_share=tuple(float(v) for v in data["explained_share"]),
+                participants=tuple(
+                    ParticipantPoint(**point) for point in data["participants"]
+                ),
+                groups=tuple(
+                    Group(
+                        label=int(group["label"]),
+                        group_id=int(group["group_id"]),
+                        size=int(group["size"]),
+                        centre=(float(group["centre"][0]), float(group["centre"][1])),
+                        representative=tuple(
+                            RepresentativeStatement(**entry)
+                            for entry in group["representative"]
+                        ),
+                    )
+                    for group in data["groups"]
+                ),
+                statements=tuple(
+                    StatementFigures(
+                        **{
+                            **statement,
+                            "by_group": {
+                                int(label): (int(a), int(d), int(s))
+                                for label, (a, d, s) in statement["by_group"].items()
+                            },
+                        }
+                    )
+                    for statement in data["statements"]
+                ),
+                consensus=Consensus(
+                    agree=tuple(
+                        ConsensusStatement(**c) for c in data["consensus"]["agree"]
+                    ),
+                    disagree=tuple(
+                        ConsensusStatement(**c) for c in data["consensus"]["disagree"]
+                    ),
+                ),
+                k=int(data["k"]),
+                silhouette_by_k={
+                    int(k): float(v) for k, v in data["silhouette_by_k"].items()
+                },
+                parameters=dict(data["parameters"]),
+                random_state=int(data["random_state"]),
+            )
+        except (KeyError, TypeError, ValueError, IndexError) as error:
+            raise InputError(f"Not an opinion-map snapshot: {error!r}.") from None
+
+
+@dataclass(frozen=True, eq=False)
+class OpinionMapResult(PublishedOpinionMap):
+    """What an update publishes, and the state the next update starts from."""
+
+    state: OpinionMapState
 
 
 def _plain(value: Any) -> Any:

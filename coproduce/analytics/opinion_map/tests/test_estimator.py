@@ -4,6 +4,7 @@ hypothesis properties of input order and participant numbering."""
 
 from __future__ import annotations
 
+import dataclasses
 import doctest
 import itertools
 import json
@@ -22,6 +23,8 @@ from coproduce.analytics.opinion_map import (
     OpinionMapParams,
     OpinionMapResult,
     OpinionMapState,
+    Partition,
+    PublishedOpinionMap,
     VoteLog,
     build_vote_matrix,
     statement_priority,
@@ -194,6 +197,18 @@ def test_state_round_trips_through_bytes() -> None:
     assert loaded.smoother == state.smoother
     assert loaded.group_labels == state.group_labels
     assert sorted(loaded.group_partitions) == sorted(state.group_partitions)
+
+
+def test_published_map_reads_back_from_its_json() -> None:
+    log, _ = _planted(3, n=100, m=20, per_person=10)
+    result = OpinionMap(random_state=1).fit(log)
+    data = json.loads(_dumps(result))
+    published = PublishedOpinionMap.from_json(data)
+    assert published.to_json() == result.to_json()
+    assert published.priorities() == result.priorities()
+    assert published.groups == result.groups
+    with pytest.raises(InputError, match="snapshot"):
+        PublishedOpinionMap.from_json({**data, "participants": [{"x": 1}]})
 
 
 def test_state_bytes_are_not_pickle_and_bad_bytes_are_refused() -> None:
@@ -437,3 +452,57 @@ def test_clear_preset_finds_three_groups_in_kmeans_plus_plus_mode(seed: int) -> 
         [p.group for p in in_conv],
     )
     assert ari >= 0.88
+
+
+@MODERATE
+@given(
+    table=vote_tables(max_rows=25, max_cols=8),
+    data=st.data(),
+)
+def test_update_equals_replayed_fit_for_any_batches_and_times(
+    table: Table, data: st.DataObject
+) -> None:
+    log = log_from_table(table)
+    # Times drawn freely: a later batch may hold older times than the cache.
+    times = data.draw(
+        st.lists(st.integers(0, 5), min_size=log.n_events, max_size=log.n_events)
+    )
+    log = VoteLog.from_arrays(
+        participant_ids=log.participant_ids,
+        statement_ids=log.statement_ids,
+        values=log.values,
+        cast_at=np.array(times, dtype=float),
+    )
+    cuts = sorted(
+        data.draw(st.lists(st.integers(1, log.n_events), max_size=3, unique=True))
+    )
+    bounds = [0, *[c for c in cuts if c < log.n_events], log.n_events]
+    estimator = OpinionMap(random_state=2)
+    updated = replayed = estimator.fit(_slice(log, 0, bounds[1]))
+    for start, stop in itertools.pairwise(bounds[1:]):
+        updated = estimator.update(updated.state, _slice(log, start, stop))
+        replayed = estimator.fit(_slice(log, 0, stop), previous=replayed.state)
+        assert _dumps(updated) == _dumps(replayed)
+
+
+def test_cold_rebuild_aligns_orientation_and_labels_to_the_reference() -> None:
+    log, _ = _planted(8, n=150, m=25, per_person=15)
+    estimator = OpinionMap(random_state=0)
+    plain = estimator.fit(log)
+    state = plain.state
+    assert state.label_members is not None
+    # A published state whose labels are rotated (A→B→C→A) and whose
+    # components point the other way.
+    rotated = Partition(
+        state.label_members.point_ids, (state.label_members.cluster_ids + 1) % 3
+    )
+    reference = dataclasses.replace(
+        state, label_members=rotated, components=-state.components
+    )
+    rebuilt = estimator.fit(log, reference=reference)
+    assert [(p.x, p.y) for p in rebuilt.participants] == [
+        (-p.x, -p.y) for p in plain.participants
+    ]
+    assert [p.group for p in rebuilt.participants] == [
+        None if p.group is None else (p.group + 1) % 3 for p in plain.participants
+    ]
