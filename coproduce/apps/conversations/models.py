@@ -353,15 +353,38 @@ class OpinionMapRun(models.Model):
     n_statements = models.PositiveIntegerField(null=True, blank=True)
     vote_event_high_water = models.BigIntegerField(null=True, blank=True)
     is_cold = models.BooleanField(default=False)
+    # Staff pressed "Rebuild from scratch": the run ignores the saved state.
+    is_rebuild = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     error = models.TextField(blank=True)
 
     class Meta:
         ordering = ("-requested_at", "-pk")
         verbose_name = _("opinion map run")
         verbose_name_plural = _("opinion map runs")
+        constraints = [
+            # The debounce: at most one queued run per conversation, so two
+            # votes at the same moment cannot queue two runs (the second
+            # INSERT fails and the request finds the queued run instead).
+            models.UniqueConstraint(
+                fields=("conversation",),
+                condition=models.Q(status="queued"),
+                name="opinion_map_run_one_queued_per_conversation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.conversation_id}: {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class OpinionMapSnapshot(models.Model):
@@ -387,6 +410,12 @@ class OpinionMapSnapshot(models.Model):
     random_state = models.PositiveIntegerField()
     # Routing priority per statement: {str(statement number): float}.
     priorities = models.JSONField(default=dict)
+    # What the engine was told, sorted numbers: a later run compares them with
+    # the database and rebuilds when moderation or bans changed since.
+    moderated_out = models.JSONField(default=list)
+    meta = models.JSONField(default=list)
+    excluded = models.JSONField(default=list)
+    is_cold = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("-created_at", "-pk")

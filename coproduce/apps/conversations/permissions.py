@@ -28,3 +28,15 @@ def can_view_conversation_admin(
 ) -> bool:
     """The staff pages (lists, counts, drafts): every member."""
     return is_member(user, organisation)
+
+
+OPINION_MAP_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.ANALYST}
+)
+
+
+def can_view_opinion_map(
+    user: User | AnonymousUser, organisation: Organisation
+) -> bool:
+    """The staff opinion-map pages and downloads, before results are public."""
+    return role_in(user, organisation) in OPINION_MAP_ROLES

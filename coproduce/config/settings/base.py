@@ -224,6 +224,16 @@ COPRODUCE_PUBLIC_SMALL_NUMBER_THRESHOLD = env.int(
     "COPRODUCE_PUBLIC_SMALL_NUMBER_THRESHOLD", default=5
 )
 
+# Opinion map (docs/opinion-map.md): a recompute waits this many seconds after
+# the first vote that asks for it, so a burst of votes makes one run; public
+# pages hide the shares of groups smaller than the minimum.
+COPRODUCE_OPINION_MAP_UPDATE_INTERVAL = env.int(
+    "COPRODUCE_OPINION_MAP_UPDATE_INTERVAL", default=5
+)
+COPRODUCE_OPINION_MAP_MIN_DISPLAY_GROUP = env.int(
+    "COPRODUCE_OPINION_MAP_MIN_DISPLAY_GROUP", default=5
+)
+
 # Conversations: abuse limits per participant and per address. A refused
 # request gets a friendly message saying when to try again, never an error page.
 COPRODUCE_CONVERSATION_VOTES_PER_MINUTE = env.int(

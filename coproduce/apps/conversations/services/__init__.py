@@ -13,6 +13,15 @@ from coproduce.apps.conversations.services.participants import (
     participant_for_action,
     participant_unban,
 )
+from coproduce.apps.conversations.services.publishing import (
+    conversation_results_publish,
+)
+from coproduce.apps.conversations.services.recompute import (
+    opinion_map_rebuild,
+    opinion_map_runs_fail_stalled,
+    recompute_request,
+    recompute_run_execute,
+)
 from coproduce.apps.conversations.services.statements import (
     DECISIONS,
     statement_moderate,
@@ -33,10 +42,15 @@ __all__ = [
     "conversation_close",
     "conversation_create",
     "conversation_open",
+    "conversation_results_publish",
     "conversation_update",
+    "opinion_map_rebuild",
+    "opinion_map_runs_fail_stalled",
     "participant_ban",
     "participant_for_action",
     "participant_unban",
+    "recompute_request",
+    "recompute_run_execute",
     "statement_is_votable",
     "statement_moderate",
     "statement_submit",

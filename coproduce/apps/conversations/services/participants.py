@@ -35,6 +35,7 @@ from coproduce.apps.conversations.services.limits import (
     limit_reached,
     new_participants_per_ip_per_hour,
 )
+from coproduce.apps.conversations.services.recompute import recompute_request
 
 _HOUR = 3600
 
@@ -166,8 +167,8 @@ def _set_banned(
             "is_banned": {"before": not is_banned, "after": is_banned},
         },
     )
-    # Recompute point: the lead adds "request a recompute" here (banned
-    # participants leave the maths).
+    # Banned participants leave the maths.
+    recompute_request(conversation=conversation)
     return participant
 
 

@@ -34,6 +34,7 @@ from coproduce.apps.conversations.services.participants import (
     participant_for_action,
     participant_for_organiser,
 )
+from coproduce.apps.conversations.services.recompute import recompute_request
 
 MAX_REPORTED_PROBLEMS = 50
 State = Statement.State
@@ -168,7 +169,7 @@ def statements_seed(
             "count": len(created),
         },
     )
-    # Recompute point: the lead adds "request a recompute" here.
+    recompute_request(conversation=conversation)
     return created
 
 
@@ -228,7 +229,7 @@ def statement_submit(
     statement.save()
     _author_agrees(participant=participant, statement=statement)
     limit_count(kind="statement", subject=subject, window_seconds=3600)
-    # Recompute point: the lead adds "request a recompute" here.
+    recompute_request(conversation=conversation)
     return statement
 
 
@@ -320,6 +321,6 @@ def statement_moderate(
             **({"reason": reason} if reason else {}),
         },
     )
-    # Recompute point: the lead adds "request a recompute" here (moderated-out
-    # statements change the maths).
+    # Moderated-out statements change the maths.
+    recompute_request(conversation=conversation)
     return statement

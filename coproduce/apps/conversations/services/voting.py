@@ -32,6 +32,7 @@ from coproduce.apps.conversations.services.limits import (
 from coproduce.apps.conversations.services.participants import (
     participant_for_action,
 )
+from coproduce.apps.conversations.services.recompute import recompute_request
 
 VOTE_VALUES = {
     "agree": Vote.Value.AGREE,
@@ -113,5 +114,5 @@ def vote_cast(
         participant.first_vote_at = now
         participant.save(update_fields=["first_vote_at"])
     limit_count(kind="vote", subject=subject, window_seconds=60)
-    # Recompute point: the lead adds "request a recompute" here (debounced).
+    recompute_request(conversation=conversation)
     return vote
