@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coproduce.apps.conversations.views import manage, public
+from coproduce.apps.conversations.views import manage, opinion_map, public
 
 app_name = "conversations"
 
@@ -20,6 +20,26 @@ urlpatterns = [
         "conversations/<int:pk>/statements/new/",
         public.statement_create_view,
         name="statement-create",
+    ),
+    *[
+        path(
+            f"conversations/<int:pk>/results/{suffix}",
+            opinion_map.public_opinion_map_view,
+            {"page": page},
+            name=f"public-{name}",
+        )
+        for page, suffix, name in (
+            ("map", "", "opinion-map"),
+            ("groups", "groups/", "opinion-map-groups"),
+            ("consensus", "consensus/", "opinion-map-consensus"),
+            ("participation", "participation/", "opinion-map-participation"),
+            ("report", "report/", "opinion-map-report"),
+        )
+    ],
+    path(
+        "conversations/<int:pk>/results/status/",
+        opinion_map.public_opinion_map_status_view,
+        name="public-opinion-map-status",
     ),
     # Staff
     path(
@@ -57,5 +77,40 @@ urlpatterns = [
         f"{_conv}participants/<int:number>/ban/",
         manage.participant_ban_view,
         name="participant-ban",
+    ),
+    *[
+        path(
+            f"{_conv}opinion-map/{suffix}",
+            opinion_map.opinion_map_view,
+            {"page": page},
+            name=name,
+        )
+        for page, suffix, name in (
+            ("map", "", "opinion-map"),
+            ("groups", "groups/", "opinion-map-groups"),
+            ("consensus", "consensus/", "opinion-map-consensus"),
+            ("participation", "participation/", "opinion-map-participation"),
+            ("report", "report/", "opinion-map-report"),
+        )
+    ],
+    path(
+        f"{_conv}opinion-map/status/",
+        opinion_map.opinion_map_status_view,
+        name="opinion-map-status",
+    ),
+    path(
+        f"{_conv}opinion-map/download.<slug:file_format>",
+        opinion_map.opinion_map_download_view,
+        name="opinion-map-download",
+    ),
+    path(
+        f"{_conv}opinion-map/rebuild/",
+        opinion_map.opinion_map_rebuild_view,
+        name="opinion-map-rebuild",
+    ),
+    path(
+        f"{_conv}results/publish/",
+        opinion_map.results_publish_view,
+        name="results-publish",
     ),
 ]

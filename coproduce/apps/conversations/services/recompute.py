@@ -286,11 +286,6 @@ def recompute_run_execute(*, run_id: int) -> OpinionMapRun:
         )
         state, is_fresh = _usable_state(snapshot, conversation, inputs)
         engine = OpinionMap(random_state=conversation.random_state)
-        flags = {
-            "moderated_out": inputs.moderated_out,
-            "meta": inputs.meta,
-            "excluded": inputs.excluded,
-        }
         if (
             snapshot is not None
             and state is not None
@@ -298,7 +293,13 @@ def recompute_run_execute(*, run_id: int) -> OpinionMapRun:
             and not (run.is_rebuild)
         ):
             log, ids = _events(conversation, after=snapshot.vote_event_high_water)
-            result = engine.update(state, log, **flags)
+            result = engine.update(
+                state,
+                log,
+                moderated_out=inputs.moderated_out,
+                meta=inputs.meta,
+                excluded=inputs.excluded,
+            )
             previous_hash = snapshot.input_hash
             high_water = ids[-1] if ids else snapshot.vote_event_high_water
             is_cold = False
@@ -307,7 +308,13 @@ def recompute_run_execute(*, run_id: int) -> OpinionMapRun:
             # Cold, from every event; the last state (if readable) only turns
             # the new map to match it and carries the group labels over, so a
             # rebuild does not relabel groups for nothing (spec §4).
-            result = engine.fit(log, reference=state, **flags)
+            result = engine.fit(
+                log,
+                moderated_out=inputs.moderated_out,
+                meta=inputs.meta,
+                excluded=inputs.excluded,
+                reference=state,
+            )
             previous_hash = ""
             high_water = ids[-1] if ids else 0
             is_cold = True

@@ -27,6 +27,7 @@ from coproduce.apps.conversations.models import Conversation
 from coproduce.apps.conversations.permissions import (
     can_manage_conversations,
     can_view_conversation_admin,
+    can_view_opinion_map,
 )
 from coproduce.apps.core.forms import form_add_domain_error
 from coproduce.apps.engagements.selectors import engagement_get
@@ -212,6 +213,9 @@ def conversation_detail_view(
             "conversation": conversation,
             "counts": selectors.conversation_counts(conversation=conversation),
             "can_manage": can_manage,
+            "can_view_opinion_map": can_view_opinion_map(
+                request.user, conversation.organisation
+            ),
             "status_actions": actions if can_manage else [],
             "public_url": request.build_absolute_uri(conversation.get_public_url()),
         },
