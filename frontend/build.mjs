@@ -51,6 +51,7 @@ writeFileSync(
 );
 cpSync(join(here, "src", "init.mjs"), join(staticDir, "coproduce", "init.mjs"));
 cpSync(join(here, "src", "charts.mjs"), join(staticDir, "coproduce", "charts.mjs"));
+cpSync(join(here, "src", "voting.mjs"), join(staticDir, "coproduce", "voting.mjs"));
 
 const result = sass.compile(join(here, "src", "coproduce.scss"), {
   loadPaths: [modules],

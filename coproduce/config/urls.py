@@ -15,6 +15,7 @@ urlpatterns = i18n_patterns(
     path("", include("coproduce.apps.surveys.urls")),
     path("", include("coproduce.apps.surveys.urls_results")),
     path("", include("coproduce.apps.inclusion.urls")),
+    path("", include("coproduce.apps.conversations.urls")),
     path("support-admin/", admin.site.urls),
     prefix_default_language=False,
 )

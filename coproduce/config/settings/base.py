@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "coproduce.apps.engagements",
     "coproduce.apps.surveys",
     "coproduce.apps.inclusion",
+    "coproduce.apps.conversations",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,18 @@ COPRODUCE_SMALL_NUMBER_THRESHOLD = env.int(
 )
 COPRODUCE_PUBLIC_SMALL_NUMBER_THRESHOLD = env.int(
     "COPRODUCE_PUBLIC_SMALL_NUMBER_THRESHOLD", default=5
+)
+
+# Conversations: abuse limits per participant and per address. A refused
+# request gets a friendly message saying when to try again, never an error page.
+COPRODUCE_CONVERSATION_VOTES_PER_MINUTE = env.int(
+    "COPRODUCE_CONVERSATION_VOTES_PER_MINUTE", default=60
+)
+COPRODUCE_CONVERSATION_STATEMENTS_PER_HOUR = env.int(
+    "COPRODUCE_CONVERSATION_STATEMENTS_PER_HOUR", default=10
+)
+COPRODUCE_CONVERSATION_NEW_PARTICIPANTS_PER_IP_PER_HOUR = env.int(
+    "COPRODUCE_CONVERSATION_NEW_PARTICIPANTS_PER_IP_PER_HOUR", default=200
 )
 
 LOGGING = {
