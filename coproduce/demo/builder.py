@@ -18,12 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from coproduce.apps.accounts.models import User
+from coproduce.apps.engagements.models import Engagement
 from coproduce.apps.organisations.models import Area, Organisation, Role
 from coproduce.apps.organisations.services import (
     area_create,
     membership_create,
     organisation_create,
 )
+from coproduce.demo.conversations import demo_conversation_build
 from coproduce.demo.engagements import (
     DEMO_SURVEY_RESPONSES,
     WARD_POSTCODE_DISTRICTS,
@@ -189,6 +191,14 @@ def demo_build(
         )
         demo_inclusion_build(
             organisation=organisation,
+            officer=users[f"officer@{DEMO_EMAIL_DOMAIN}"],
+            seed=seed,
+            now=timezone.now(),
+        )
+        demo_conversation_build(
+            engagement=Engagement.objects.get(
+                organisation=organisation, title_en__startswith="Riverside Park"
+            ),
             officer=users[f"officer@{DEMO_EMAIL_DOMAIN}"],
             seed=seed,
             now=timezone.now(),

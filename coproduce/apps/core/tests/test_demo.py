@@ -142,3 +142,27 @@ def test_the_demo_has_inclusion_figures_for_every_opened_engagement() -> None:
     park = snapshots.get(engagement__surveys__slug="park-survey")
     assert park.result["linked_share"] > 0.7
     assert 0 < park.result["newcomers"]["share"] < 1
+
+
+def test_the_demo_has_a_conversation_with_a_few_thousand_votes() -> None:
+    from coproduce.apps.conversations.models import Conversation, Vote, VoteEvent
+
+    demo_build(seed=7, n_survey_responses=40)
+
+    conversation = Conversation.objects.get(
+        engagement__title_en__startswith="Riverside Park"
+    )
+    assert conversation.status == Conversation.Status.OPEN
+    assert conversation.statements.count() == 24
+    assert conversation.statements.exclude(text_cy="").count() == 24
+    events = VoteEvent.objects.filter(conversation=conversation)
+    assert 2_000 <= events.count() <= 10_000
+    pairs = set(events.values_list("participant__number", "statement__number"))
+    assert Vote.objects.filter(conversation=conversation).count() == len(pairs)
+    numbers = sorted(conversation.participants.values_list("number", flat=True))
+    assert numbers == list(range(len(numbers)))
+    assert conversation.next_participant_number == len(numbers)
+    # Only the organiser (the seeds' author, participant 0) has not voted.
+    not_voted = conversation.participants.filter(first_vote_at__isnull=True)
+    assert list(not_voted.values_list("number", flat=True)) == [0]
+    assert set(conversation.statements.values_list("author__number", flat=True)) == {0}
