@@ -18,6 +18,7 @@ from coproduce.analytics.opinion_map.synthetic import generate_conversation
 from coproduce.apps.accounts.models import User
 from coproduce.apps.conversations.models import (
     Conversation,
+    OpinionMapRun,
     Participant,
     Statement,
     Vote,
@@ -26,6 +27,10 @@ from coproduce.apps.conversations.models import (
 from coproduce.apps.conversations.services.conversations import (
     conversation_create,
     conversation_open,
+)
+from coproduce.apps.conversations.services.recompute import (
+    recompute_request,
+    recompute_run_execute,
 )
 from coproduce.apps.conversations.services.statements import statements_seed
 from coproduce.apps.engagements.models import Engagement
@@ -115,6 +120,11 @@ def demo_conversation_build(
     )
     conversation = conversation_open(actor=officer, conversation=conversation)
     _votes_create(conversation, statements, seed=seed, now=now)
+    # Compute the map now, so the demo shows one without a task worker; the
+    # task enqueued after commit then finds the run done and does nothing.
+    recompute_request(conversation=conversation)  # or the seeds' queued run
+    queued = conversation.opinion_map_runs.get(status=OpinionMapRun.Status.QUEUED)
+    recompute_run_execute(run_id=queued.pk)
     return conversation
 
 

@@ -166,3 +166,9 @@ def test_the_demo_has_a_conversation_with_a_few_thousand_votes() -> None:
     not_voted = conversation.participants.filter(first_vote_at__isnull=True)
     assert list(not_voted.values_list("number", flat=True)) == [0]
     assert set(conversation.statements.values_list("author__number", flat=True)) == {0}
+    # Its opinion map is computed at once, with groups, and its results are public.
+    snapshot = conversation.opinion_map_snapshots.get()
+    assert snapshot.result["status"] == "ok"
+    assert len(snapshot.result["groups"]) >= 2
+    assert snapshot.vote_event_high_water == events.order_by("pk").last().pk  # type: ignore[union-attr]
+    assert conversation.results_published
