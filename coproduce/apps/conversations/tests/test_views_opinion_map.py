@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pytest_django.fixtures import Settings
 
 from coproduce.apps.accounts.models import User
@@ -352,3 +353,18 @@ def test_chart_spec_is_valid_json_in_a_script_tag(
     assert match is not None
     spec = json.loads(match.group(1))
     assert spec["mark"]["type"] == "point"
+
+
+def test_the_public_groups_page_reads_in_welsh(
+    mapped: Conversation, client_for: Callable[[User | None], Client]
+) -> None:
+    Conversation.objects.filter(pk=mapped.pk).update(results_published=True)
+    with translation.override("cy"):
+        url = _public_url(mapped, "opinion-map-groups")
+    assert url.startswith("/cy/")
+
+    html = _text(client_for(None).get(url))
+
+    assert '<html lang="cy"' in html
+    assert "Grwpiau barn" in html
+    assert re.search(r"\d+% o grŵp A", html)
