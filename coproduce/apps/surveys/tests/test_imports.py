@@ -513,6 +513,7 @@ def test_the_command_reports_how_many_imports_it_failed(survey, officer):
     assert out.getvalue().splitlines() == [
         "Marked 0 stalled import(s) as failed.",
         "Marked 0 stalled weighting run(s) as failed.",
+        "Marked 0 stalled opinion-map run(s) as failed.",
     ]
 
 
