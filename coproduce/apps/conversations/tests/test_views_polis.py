@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from coproduce.apps.accounts.models import User
 from coproduce.apps.conversations.models import ConversationImport
@@ -256,3 +257,16 @@ def test_the_conversation_list_links_to_the_import_for_those_who_may_import(
 
     assert link in client_for(analyst).get(url).content.decode()
     assert link not in client_for(elected_member).get(url).content.decode()
+
+
+def test_the_import_page_is_in_welsh_at_its_welsh_address(
+    organisation: Organisation, officer: User, client_for: Callable[..., Client]
+) -> None:
+    with translation.override("cy"):
+        url = _url(organisation)
+    assert url.startswith("/cy/")
+
+    page = client_for(officer).get(url).content.decode()
+
+    assert "Mewnforio sgwrs o Polis" in page
+    assert "Pegynedd y pleidleisiau" in page
