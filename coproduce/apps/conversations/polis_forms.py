@@ -38,7 +38,7 @@ class MultipleFileField(forms.FileField):
 
 
 class PolisImportForm(forms.Form):
-    files = MultipleFileField(
+    export_files = MultipleFileField(
         label=_("Polis export files"),
         help_text=_(
             "The zip file of the export, or its CSV files: comments.csv, and "

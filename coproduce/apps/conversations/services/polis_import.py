@@ -19,6 +19,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from functools import partial
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -36,6 +37,11 @@ from coproduce.analytics.opinion_map.polis_csv import (
     files_from_zip,
     read_polis_export,
 )
+from coproduce.analytics.opinion_map.statistics import (
+    group_informed_consensus,
+    tally_votes,
+)
+from coproduce.analytics.opinion_map.votes import VoteLog, build_vote_matrix
 from coproduce.apps.accounts.models import User
 from coproduce.apps.audit.services import audit_event_create
 from coproduce.apps.conversations.errors import ConversationError
@@ -61,6 +67,8 @@ DEFAULT_MAX_POLIS_IMPORT_BYTES = 200 * 1024 * 1024
 # An import still running after this long has lost its worker.
 STALLED_AFTER = timedelta(hours=1)
 XID_MAX_LENGTH = 200
+GIC_TOLERANCE = 1e-12
+N_GIC_EXAMPLES = 3
 COMMENTS = "comments.csv"
 PARTICIPANTS = "participants-votes.csv"
 
@@ -88,14 +96,15 @@ def _upload_bytes(uploads: Sequence[UploadedFile]) -> tuple[str, bytes]:
     names = [(upload.name or "").rsplit("/", 1)[-1] for upload in uploads]
     if not uploads:
         raise ConversationError(
-            _("Select a zip file or the CSV files of a Polis export."), field="files"
+            _("Select a zip file or the CSV files of a Polis export."),
+            field="export_files",
         )
     limit = max_polis_import_bytes()
     if sum(upload.size or 0 for upload in uploads) > limit:
         raise ConversationError(
             _("The selected files must be smaller than %(size)s MB in all.")
             % {"size": limit // (1024 * 1024)},
-            field="files",
+            field="export_files",
         )
     zips = [name for name in names if name.lower().endswith(".zip")]
     others = [
@@ -107,19 +116,19 @@ def _upload_bytes(uploads: Sequence[UploadedFile]) -> tuple[str, bytes]:
         raise ConversationError(
             _("%(name)s is not a zip or CSV file. Select a zip file or CSV files.")
             % {"name": others[0]},
-            field="files",
+            field="export_files",
         )
     if zips and len(uploads) > 1:
         raise ConversationError(
             _("Select one zip file, or the CSV files without a zip, not both."),
-            field="files",
+            field="export_files",
         )
     if zips:
         return names[0], b"".join(uploads[0].chunks())
     if len(set(names)) != len(names):
         raise ConversationError(
             _("Two of the selected files have the same name; select each once."),
-            field="files",
+            field="export_files",
         )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -324,8 +333,58 @@ def _check_lengths(export: PolisExport) -> None:
 
 
 def _gic_warnings(export: PolisExport) -> list[str]:
-    # The GIC check (spec §5) needs analytics statistics.py, not yet on main.
-    return []
+    """Recompute GIC from participants-votes.csv by group-id; compare (spec §5).
+
+    Polis computes group-informed consensus from its groups' latest votes, so
+    the published values must come back to 1e-12 from the same cells. A
+    mismatch does not stop the import: it is a warning naming the first few.
+    """
+    published = {
+        c.comment_id: c.published_gic
+        for c in export.comments
+        if c.published_gic is not None
+    }
+    if not published:
+        return []
+    rows = [row for row in export.participants if row.cells]
+    groups = {row.participant: row.group_id for row in rows}
+    if not any(group is not None for group in groups.values()):
+        return [
+            "comments.csv has published group-informed consensus, but there is no "
+            "participants-votes.csv with group-id to check it against."
+        ]
+    log = VoteLog.from_arrays(
+        participant_ids=[row.participant for row in rows for _ in row.cells],
+        statement_ids=[s for row in rows for s in row.cells],
+        values=[v for row in rows for v in row.cells.values()],
+        cast_at=[row.participant for row in rows for _ in row.cells],
+    )
+    matrix = build_vote_matrix(log)
+    labels = [groups.get(pid) for pid in matrix.participant_ids.tolist()]
+    tallies = tally_votes(
+        matrix, np.asarray([-1 if g is None else g for g in labels], dtype=np.int64)
+    )
+    agree, _disagree = group_informed_consensus(tallies)
+    recomputed = dict(zip(tallies.statement_ids.tolist(), agree.tolist(), strict=True))
+    # A statement nobody in a group voted on has S = A = 0 in every group.
+    unvoted = 0.5**tallies.n_groups
+    differ = [
+        (tid, value, recomputed.get(tid, unvoted))
+        for tid, value in sorted(published.items())
+        if abs(value - recomputed.get(tid, unvoted)) > GIC_TOLERANCE
+    ]
+    if not differ:
+        return []
+    examples = "; ".join(
+        f"comment {tid} (published {value!r}, recomputed {again!r})"
+        for tid, value, again in differ[:N_GIC_EXAMPLES]
+    )
+    return [
+        f"The group-informed consensus recomputed from participants-votes.csv by "
+        f"group-id differs from the published value by more than {GIC_TOLERANCE} "
+        f"for {len(differ)} comment{'' if len(differ) == 1 else 's'}; first: "
+        f"{examples}."
+    ]
 
 
 # --- reads for the import pages ---------------------------------------------------

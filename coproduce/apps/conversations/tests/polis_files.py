@@ -3,7 +3,8 @@
 Three participants and three statements: statement 1 is rejected, statement 2
 is unmoderated and about the process; participant 1 changed their vote on
 statement 0 from disagree to agree (a superseded event); participant 0 has an
-xid; Polis put participants 0 and 1 in groups 0 and 1 and left 2 unclustered.
+xid; Polis put participants 0 and 1 in groups 0 and 1 and left 2 unclustered,
+and published statement 0's group-informed consensus.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import io
 import zipfile
 
 T0 = 1_700_000_000_000
+# Both groups agreed (1 agree of 1 vote each): (1 + 1)/(1 + 2) squared.
+GIC_0 = (2 / 3) * (2 / 3)
 HOSTILE = "Ŵ ŷ 👩🏽‍🚀 مرحبا <script>alert(1)</script> '; DROP TABLE x; -- {{ x }}"
 
 COMMENTS = (
     "timestamp,comment-id,author-id,agrees,disagrees,moderated,is-meta,is-seed,"
     "group-informed-consensus,comment-body\n"
-    f"{T0},0,0,2,1,1,false,true,0.25,More trees\n"
+    f"{T0},0,0,2,1,1,false,true,{GIC_0!r},More trees\n"
     f'{T0 + 1000},1,1,1,1,-1,false,false,,"Rejected: phone 01234 567890"\n'
     f'{T0 + 2000},2,2,1,0,0,true,false,,"{HOSTILE.replace(chr(34), chr(34) * 2)}"\n'
 )

@@ -41,6 +41,8 @@ from coproduce.apps.conversations.tests.factories import (
     StatementFactory,
 )
 from coproduce.apps.conversations.tests.polis_files import (
+    COMMENTS,
+    GIC_0,
     HOSTILE,
     T0,
     export_files,
@@ -163,7 +165,9 @@ def test_import_creates_a_read_only_archive_with_everything_in_the_export(
 
     reference = ReferenceGrouping.objects.get(conversation=conversation)
     assert reference.group_by_participant == {"0": 0, "1": 1}
-    assert reference.gic_by_statement == {"0": 0.25}
+    assert reference.gic_by_statement == {"0": GIC_0}
+    # The published GIC matches the one recomputed from participants-votes.csv.
+    assert not any("group-informed consensus" in w for w in done.warnings)
     assert AuditEvent.objects.filter(action="conversation.import").count() == 1
 
 
@@ -316,6 +320,41 @@ def test_votes_from_participants_votes_only_warn_that_the_order_is_approximate(
     assert any("participants-votes.csv" in w for w in done.warnings)
 
 
+def test_a_published_gic_that_does_not_recompute_is_a_warning_naming_it(
+    organisation: Organisation,
+    officer: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    comments = COMMENTS.replace(repr(GIC_0), "0.25")
+    done = _import(
+        officer,
+        organisation,
+        export_zip(comments=comments),
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    assert done.status == ConversationImport.Status.SUCCEEDED
+    (warning,) = [w for w in done.warnings if "group-informed consensus" in w]
+    assert "for 1 comment;" in warning
+    assert f"comment 0 (published 0.25, recomputed {GIC_0!r})" in warning
+
+
+def test_a_published_gic_without_groups_to_check_it_is_a_warning(
+    organisation: Organisation,
+    officer: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    done = _import(
+        officer,
+        organisation,
+        export_zip(participants_votes=None),
+        capture=django_capture_on_commit_callbacks,
+    )
+
+    assert done.status == ConversationImport.Status.SUCCEEDED
+    assert any("no participants-votes.csv" in w for w in done.warnings)
+
+
 def test_create_refuses_people_who_may_not_import_and_bad_uploads(
     organisation: Organisation,
     officer: User,
@@ -341,7 +380,7 @@ def test_create_refuses_people_who_may_not_import_and_bad_uploads(
             uploads=[_zip_upload(b"x", "export.xlsx")],
             attribution=ATTRIBUTION,
         )
-    assert wrong_kind.value.field == "files"
+    assert wrong_kind.value.field == "export_files"
     with pytest.raises(ConversationError) as foreign:
         conversation_import_create(
             actor=officer,

@@ -99,7 +99,7 @@ def test_a_wrong_kind_of_file_is_a_field_error(
         client_for(officer),
         organisation,
         django_capture_on_commit_callbacks,
-        files=SimpleUploadedFile("answers.xlsx", b"PK"),
+        export_files=SimpleUploadedFile("answers.xlsx", b"PK"),
     )
 
     assert response.status_code == 200
@@ -119,7 +119,7 @@ def test_an_upload_is_imported_and_the_result_page_shows_counts_and_licence(
         client,
         organisation,
         django_capture_on_commit_callbacks,
-        files=SimpleUploadedFile("export.zip", export_zip(votes=None)),
+        export_files=SimpleUploadedFile("export.zip", export_zip(votes=None)),
         engagement=str(engagement.pk),
     )
 
@@ -154,7 +154,7 @@ def test_the_result_page_lists_each_problem_with_file_row_and_column(
         client,
         organisation,
         django_capture_on_commit_callbacks,
-        files=SimpleUploadedFile("export.zip", export_zip(votes=bad_votes)),
+        export_files=SimpleUploadedFile("export.zip", export_zip(votes=bad_votes)),
     )
     done = ConversationImport.objects.get()
     url = reverse(

@@ -48,7 +48,7 @@ def polis_import_create_view(
             conversation_import = polis_import.conversation_import_create(
                 actor=request.user,
                 organisation=organisation,
-                uploads=form.cleaned_data["files"],
+                uploads=form.cleaned_data["export_files"],
                 polarity=form.cleaned_data["polarity"],
                 source_url=form.cleaned_data["source_url"],
                 licence=form.cleaned_data["licence"],
