@@ -583,3 +583,46 @@ def test_export_reads_an_odd_snapshot_as_blanks_and_writes_the_classic_layout(
     header = files["comments.csv"].decode().splitlines()[0]
     assert header.split(",")[:2] == ["timestamp", "datetime"]
     assert read_polis_export(files).comments[0].published_gic is None
+
+
+def test_the_task_runs_a_queued_import_and_reports_its_end_status(
+    organisation: Organisation, officer: User
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from coproduce.apps.conversations.tasks import conversation_import_run_task
+
+    queued = ConversationImport(
+        organisation=organisation,
+        licence="CC BY 4.0",
+        attribution=ATTRIBUTION,
+        original_filename="export.zip",
+        created_by=officer,
+    )
+    queued.file.save("export.zip", ContentFile(export_zip()), save=True)
+
+    result = conversation_import_run_task.enqueue(conversation_import_id=queued.pk)
+
+    assert result.return_value == ConversationImport.Status.SUCCEEDED
+    queued.refresh_from_db()
+    assert queued.conversation is not None
+    assert queued.conversation.created_by == officer
+
+
+def test_the_stalled_imports_command_reports_how_many_it_failed(
+    organisation: Organisation,
+) -> None:
+    from django.core.management import call_command
+
+    ConversationImport.objects.create(
+        organisation=organisation,
+        licence="CC BY 4.0",
+        status=ConversationImport.Status.RUNNING,
+        started_at=datetime(2020, 1, 1, tzinfo=UTC),
+    )
+    out = io.StringIO()
+
+    call_command("fail_stalled_polis_imports", stdout=out)
+
+    assert "Marked 1 stalled Polis import(s) as failed." in out.getvalue()
+    assert ConversationImport.objects.get().status == ConversationImport.Status.FAILED
