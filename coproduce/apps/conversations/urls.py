@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coproduce.apps.conversations.views import manage, public
+from coproduce.apps.conversations.views import manage, polis, public
 
 app_name = "conversations"
 
@@ -20,6 +20,11 @@ urlpatterns = [
         "conversations/<int:pk>/statements/new/",
         public.statement_create_view,
         name="statement-create",
+    ),
+    path(
+        "conversations/<int:pk>/polis-export.zip",
+        polis.polis_export_public_view,
+        name="polis-export-public",
     ),
     # Staff
     path(
@@ -58,4 +63,16 @@ urlpatterns = [
         manage.participant_ban_view,
         name="participant-ban",
     ),
+    # Polis data in and out
+    path(
+        f"{_org}conversations/import-polis/",
+        polis.polis_import_create_view,
+        name="polis-import-create",
+    ),
+    path(
+        f"{_org}conversations/import-polis/<int:pk>/",
+        polis.polis_import_detail_view,
+        name="polis-import-detail",
+    ),
+    path(f"{_conv}polis-export.zip", polis.polis_export_view, name="polis-export"),
 ]
