@@ -81,6 +81,7 @@ bench: setup
 	$(PY) benchmarks/weighting_end_to_end.py
 	$(PY) benchmarks/area_lookups.py
 	$(PY) benchmarks/opinion_map.py
+	$(PY) benchmarks/polis_import.py
 	$(PY) benchmarks/submit_load.py
 
 # For developers: refresh the Welsh catalogue after adding strings (needs gettext).
