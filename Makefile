@@ -73,7 +73,7 @@ pytest-postgres:
 	fi
 
 # Performance figures (not part of `make test`): see benchmarks/README.md.
-# The load test needs PostgreSQL: set COPRODUCE_BENCH_DATABASE_URL=postgres://…
+# The load tests need PostgreSQL: set COPRODUCE_BENCH_DATABASE_URL=postgres://…
 bench: setup
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) benchmarks/results_page.py
@@ -81,7 +81,9 @@ bench: setup
 	$(PY) benchmarks/weighting_end_to_end.py
 	$(PY) benchmarks/area_lookups.py
 	$(PY) benchmarks/opinion_map.py
+	$(PY) benchmarks/polis_import.py
 	$(PY) benchmarks/submit_load.py
+	$(PY) benchmarks/vote_load.py
 
 # For developers: refresh the Welsh catalogue after adding strings (needs gettext).
 messages: $(VENV)/.installed

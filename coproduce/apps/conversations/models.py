@@ -445,3 +445,97 @@ class ReferenceGrouping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}: {len(self.group_by_participant)} participants"
+
+
+def _polis_import_path(conversation_import: ConversationImport, filename: str) -> str:
+    return f"polis-imports/{conversation_import.organisation_id}/{filename}"
+
+
+class ConversationImport(models.Model):
+    """An uploaded Polis open-data export, imported by a background task.
+
+    The upload (a zip, or the CSV files zipped together by the service) is
+    checked completely before anything is written; the conversation, its
+    participants, statements, votes and Polis's groups are then created in one
+    transaction, so a failed import leaves nothing behind but this row.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Checking and importing")
+        SUCCEEDED = "succeeded", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    class Polarity(models.TextChoices):
+        OPEN_DATA = "open-data", _("Open data: agree is +1 (the published CSV files)")
+        POLIS_DB = (
+            "polis-db",
+            _("Polis database: agree is −1 (Polis's database and newer report export)"),
+        )
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="conversation_imports"
+    )
+    engagement = models.ForeignKey(
+        Engagement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file = models.FileField(upload_to=_polis_import_path, max_length=300)
+    original_filename = models.CharField(max_length=255)
+    polarity = models.CharField(
+        _("vote polarity"),
+        max_length=10,
+        choices=Polarity.choices,
+        default=Polarity.OPEN_DATA,
+    )
+    licence = models.CharField(_("licence"), max_length=200)
+    attribution = models.TextField(_("attribution"), max_length=2000, blank=True)
+    source_url = models.URLField(_("source web address"), max_length=500, blank=True)
+    changes_statement = models.TextField(
+        _("statement of changes"), max_length=2000, blank=True
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    # Up to 50: [{"file": "votes.csv", "row": 14, "column": "vote", "message": …}].
+    problems = models.JSONField(default=list, blank=True)
+    n_problems = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    n_participants = models.PositiveIntegerField(default=0)
+    n_statements = models.PositiveIntegerField(default=0)
+    n_votes = models.PositiveIntegerField(default=0)
+    n_vote_events = models.PositiveIntegerField(default=0)
+    conversation = models.ForeignKey(
+        Conversation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("Polis import")
+        verbose_name_plural = _("Polis imports")
+
+    def __str__(self) -> str:
+        return f"{self.original_filename} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

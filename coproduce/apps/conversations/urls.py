@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coproduce.apps.conversations.views import manage, opinion_map, public
+from coproduce.apps.conversations.views import manage, opinion_map, polis, public
 
 app_name = "conversations"
 
@@ -40,6 +40,11 @@ urlpatterns = [
         "conversations/<int:pk>/results/status/",
         opinion_map.public_opinion_map_status_view,
         name="public-opinion-map-status",
+    ),
+    path(
+        "conversations/<int:pk>/polis-export.zip",
+        polis.polis_export_public_view,
+        name="polis-export-public",
     ),
     # Staff
     path(
@@ -113,4 +118,16 @@ urlpatterns = [
         opinion_map.results_publish_view,
         name="results-publish",
     ),
+    # Polis data in and out
+    path(
+        f"{_org}conversations/import-polis/",
+        polis.polis_import_create_view,
+        name="polis-import-create",
+    ),
+    path(
+        f"{_org}conversations/import-polis/<int:pk>/",
+        polis.polis_import_detail_view,
+        name="polis-import-detail",
+    ),
+    path(f"{_conv}polis-export.zip", polis.polis_export_view, name="polis-export"),
 ]

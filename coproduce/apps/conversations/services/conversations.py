@@ -36,8 +36,11 @@ _FIELDS = [
 
 
 def _lock(conversation: Conversation) -> Conversation:
+    # of=("self",): lock only the conversation's row. PostgreSQL refuses
+    # FOR UPDATE on the nullable side of the outer join to the engagement
+    # (imported archives have none); SQLite ignores the lock either way.
     return (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .select_related("organisation", "engagement")
         .get(pk=conversation.pk)
     )

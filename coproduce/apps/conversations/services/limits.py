@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 
 def _window_key(kind: str, subject: str, window_seconds: int, now: float) -> str:
@@ -26,7 +28,21 @@ def limit_reached(*, kind: str, subject: str, limit: int, window_seconds: int) -
 
 
 def limit_count(*, kind: str, subject: str, window_seconds: int) -> None:
-    """Count one `kind` for `subject`, after the action succeeded."""
+    """Count one `kind` for `subject` once the action's transaction commits.
+
+    The database cache writes through the same connection: inside the action's
+    transaction its expiry sweep (DELETE … WHERE expires < now) held cache rows
+    while waiting for the conversation row another vote had locked, and
+    PostgreSQL broke the cycle by failing votes ("deadlock detected", found by
+    benchmarks/vote_load.py). After commit the count is a short transaction of
+    its own, and an action that rolls back is not counted.
+    """
+    transaction.on_commit(
+        partial(_count, kind=kind, subject=subject, window_seconds=window_seconds)
+    )
+
+
+def _count(*, kind: str, subject: str, window_seconds: int) -> None:
     key = _window_key(kind, subject, window_seconds, time.time())
     # add() then incr(): incr() on a missing key raises ValueError.
     if cache.add(key, 1, timeout=window_seconds + 1):

@@ -3,6 +3,9 @@ votes, participants, bans and abuse limits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -300,14 +303,18 @@ def test_a_resident_statement_is_validated_with_a_message_for_the_text_field(
 
 
 def test_statements_per_hour_are_limited(
-    organisation: Organisation, settings: Settings
+    organisation: Organisation,
+    settings: Settings,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     settings.COPRODUCE_CONVERSATION_STATEMENTS_PER_HOUR = 2
     conversation = _conversation(organisation)
     for n in range(2):
-        services.statement_submit(
-            conversation=conversation, visitor=_anonymous(), text=f"Idea {n}"
-        )
+        # Limits count after commit (see limits.limit_count).
+        with django_capture_on_commit_callbacks(execute=True):
+            services.statement_submit(
+                conversation=conversation, visitor=_anonymous(), text=f"Idea {n}"
+            )
     with pytest.raises(TooManyRequestsError, match="2 statements in the last hour"):
         services.statement_submit(
             conversation=conversation, visitor=_anonymous(), text="Idea 3"
@@ -578,19 +585,22 @@ def test_analysts_cannot_ban(organisation: Organisation, analyst: User) -> None:
 
 
 def test_votes_per_minute_are_limited_with_a_friendly_message(
-    organisation: Organisation, settings: Settings
+    organisation: Organisation,
+    settings: Settings,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     settings.COPRODUCE_CONVERSATION_VOTES_PER_MINUTE = 3
     conversation = _conversation(organisation)
     statements = StatementFactory.create_batch(4, conversation=conversation)
     visitor = _anonymous()
     for statement in statements[:3]:
-        services.vote_cast(
-            conversation=conversation,
-            visitor=visitor,
-            statement_number=statement.number,
-            value=AGREE,
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.vote_cast(
+                conversation=conversation,
+                visitor=visitor,
+                statement_number=statement.number,
+                value=AGREE,
+            )
     with pytest.raises(TooManyRequestsError, match="wait a minute"):
         services.vote_cast(
             conversation=conversation,
@@ -602,19 +612,23 @@ def test_votes_per_minute_are_limited_with_a_friendly_message(
 
 
 def test_new_anonymous_participants_per_address_are_limited(
-    organisation: Organisation, settings: Settings, resident: User
+    organisation: Organisation,
+    settings: Settings,
+    resident: User,
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     settings.COPRODUCE_CONVERSATION_NEW_PARTICIPANTS_PER_IP_PER_HOUR = 2
     conversation = _conversation(organisation)
     statement = StatementFactory(conversation=conversation)
 
     def vote(visitor: Visitor) -> None:
-        services.vote_cast(
-            conversation=conversation,
-            visitor=visitor,
-            statement_number=statement.number,
-            value=AGREE,
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.vote_cast(
+                conversation=conversation,
+                visitor=visitor,
+                statement_number=statement.number,
+                value=AGREE,
+            )
 
     vote(_anonymous("a"))
     vote(_anonymous("b"))
@@ -624,3 +638,47 @@ def test_new_anonymous_participants_per_address_are_limited(
     vote(_anonymous("d", ip="198.51.100.7"))  # another address
     vote(Visitor(user=resident, client_ip="192.0.2.1"))  # signed in: not limited
     assert Participant.objects.filter(conversation=conversation).count() == 5
+
+
+def test_a_vote_counts_towards_the_limit_only_once_committed(
+    organisation: Organisation,
+    settings: Settings,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    settings.COPRODUCE_CONVERSATION_VOTES_PER_MINUTE = 1
+    conversation = _conversation(organisation)
+    first, second = StatementFactory.create_batch(2, conversation=conversation)
+    visitor = _anonymous()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.vote_cast(
+            conversation=conversation,
+            visitor=visitor,
+            statement_number=first.number,
+            value=AGREE,
+        )
+    # Not committed yet: the cache holds no count, so the next vote is taken.
+    services.vote_cast(
+        conversation=conversation,
+        visitor=visitor,
+        statement_number=second.number,
+        value=AGREE,
+    )
+    # The first vote also made a new participant: both count after commit.
+    # (The opinion map's recompute request adds its own callback: not a count.)
+    assert [
+        callback.keywords["kind"]
+        for callback in callbacks
+        if "kind" in callback.keywords
+    ] == [
+        "new-participant",
+        "vote",
+    ]
+    for callback in callbacks:
+        callback()
+    with pytest.raises(TooManyRequestsError):
+        services.vote_cast(
+            conversation=conversation,
+            visitor=visitor,
+            statement_number=second.number,
+            value=DISAGREE,
+        )

@@ -414,3 +414,31 @@ def test_staff_lists_take_few_queries(
     )
     with django_assert_max_num_queries(15):  # type: ignore[operator]
         assert client.get(url).status_code == 200
+
+
+def test_imported_data_shows_licence_attribution_source_and_changes(
+    organisation: Organisation,
+) -> None:
+    # Spec §5 "Licence": pages showing imported data carry all four.
+    conversation = _open_conversation(
+        organisation,
+        status=Conversation.Status.CLOSED,
+        source=Conversation.Source.IMPORTED,
+        is_read_only=True,
+        licence="CC BY 4.0",
+        attribution="Data from the <b>Polis</b> openData project",
+        source_url="https://example.org/polis/15-per-hour",
+        changes_statement="Imported into Coproduce; groups recomputed.",
+    )
+    html = Client().get(_vote_url(conversation)).content.decode()
+    assert "CC BY 4.0" in html
+    assert "Data from the &lt;b&gt;Polis&lt;/b&gt; openData project" in html
+    assert 'href="https://example.org/polis/15-per-hour"' in html
+    assert "Imported into Coproduce; groups recomputed." in html
+    # Results not published: no public download link.
+    assert "polis-export.zip" not in html
+
+    Conversation.objects.filter(pk=conversation.pk).update(results_published=True)
+    html = Client().get(_vote_url(conversation, "cy")).content.decode()
+    assert "Trwydded a ffynhonnell" in html
+    assert f"/conversations/{conversation.pk}/polis-export.zip" in html
