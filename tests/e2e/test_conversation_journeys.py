@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from coproduce.apps.conversations.models import Conversation, Statement, VoteEvent
 from tests.e2e.axe import AxeAudit
 from tests.e2e.conftest import DemoPeople
-from tests.e2e.helpers import assert_html_lang, tab_to
+from tests.e2e.helpers import assert_html_lang, at, sign_in_with_mfa, tab_to
 
 RESIDENT_STATEMENT = "Mae angen ffynnon ddŵr yfed wrth y maes chwarae 💧"
 
@@ -79,4 +79,72 @@ def test_a_resident_votes_by_keyboard_in_welsh_and_adds_a_statement(
     assert statement.state == Statement.State.UNMODERATED
     # The author's automatic agree, and no stray votes from the letters typed.
     assert VoteEvent.objects.filter(conversation=conversation).count() == stored + 1
+    axe.assert_clean()
+
+
+def test_an_officer_moderates_then_reads_and_publishes_the_opinion_map(
+    page: Any, demo: DemoPeople
+) -> None:
+    """Moderation queue, the map and its table alternative, groups, consensus,
+    participation, the report with "Publish results", then the public results
+    in Welsh: every page axe-checked."""
+    axe = AxeAudit()
+    org = demo.org_slug
+    conversation = _park_conversation()
+    conversation.results_published = False
+    conversation.save(update_fields=["results_published"])
+    resident = conversation.participants.create(number=999_999)
+    waiting = Statement.objects.create(
+        conversation=conversation,
+        number=conversation.statements.count(),
+        author=resident,
+        text_en="<script>alert('x')</script> Open the gates earlier",
+        state=Statement.State.UNMODERATED,
+    )
+    sign_in_with_mfa(page, demo.officer, demo.password, demo.totp_secret(demo.officer))
+
+    detail = f"/orgs/{org}/conversations/{conversation.pk}/"
+    page.goto(detail)
+    axe.check(page, "conversation detail")
+    page.locator(f'main a[href="{detail}moderation/"]').click()
+    expect(page.locator("main")).to_contain_text("Open the gates earlier")
+    axe.check(page, "moderation queue")
+    page.locator(
+        f'main a[href^="{detail}statements/{waiting.number}/moderate/"]'
+    ).first.click()
+    page.get_by_label("Accept", exact=True).check()
+    axe.check(page, "moderate a statement")
+    page.locator("main form button[type=submit]").first.click()
+    waiting.refresh_from_db()
+    assert waiting.state == Statement.State.ACCEPTED
+
+    page.goto(detail)
+    page.get_by_role("link", name="Opinion map and results").click()
+    expect(page).to_have_url(at(f"{detail}opinion-map/"))
+    # The demo's planted groups: a chart with a table alternative and groups in words.
+    expect(page.locator("main table").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Group A")
+    axe.check(page, "opinion map")
+    for suffix, label in (
+        ("groups/", "groups"),
+        ("consensus/", "consensus"),
+        ("participation/", "participation"),
+        ("report/", "report"),
+    ):
+        page.goto(f"{detail}opinion-map/{suffix}")
+        expect(page.locator("main h1")).to_be_visible()
+        axe.check(page, f"opinion map {label}")
+    page.get_by_role("button", name="Publish results").click()
+    expect(page.locator("main")).to_contain_text(
+        f"/conversations/{conversation.pk}/results/"
+    )
+    conversation.refresh_from_db()
+    assert conversation.results_published
+
+    page.goto(f"/cy/conversations/{conversation.pk}/results/")
+    assert_html_lang(page, "cy")
+    expect(page.locator("main table").first).to_be_visible()
+    axe.check(page, "public opinion map (cy)")
+    page.goto(f"/cy/conversations/{conversation.pk}/results/report/")
+    axe.check(page, "public report (cy)")
     axe.assert_clean()
