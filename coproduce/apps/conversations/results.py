@@ -20,11 +20,16 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
+from coproduce.analytics.opinion_map.compare import (
+    GroupingComparison,
+    compare_groupings,
+)
 from coproduce.apps.conversations.models import (
     Conversation,
     OpinionMapRun,
     OpinionMapSnapshot,
     Participant,
+    ReferenceGrouping,
     Statement,
     VoteEvent,
 )
@@ -183,6 +188,8 @@ class OpinionMapReport:
     points: tuple[dict[str, Any], ...] = ()
     n_points_total: int = 0
     threshold: int = field(default_factory=min_display_group)
+    # Imported conversations: our groups against Polis's own (spec §5).
+    polis_comparison: GroupingComparison | None = None
 
     @property
     def n_in_groups(self) -> int:
@@ -293,6 +300,7 @@ def opinion_map_report(
     ]
     shares = result.get("explained_share") or []
     return OpinionMapReport(
+        polis_comparison=_polis_comparison(conversation, result),
         status=status,
         is_public=is_public,
         explained_pct=100.0 * sum(shares) if shares else None,
@@ -314,6 +322,26 @@ def opinion_map_report(
         n_points_total=len(points),
         threshold=threshold,
     )
+
+
+def _polis_comparison(
+    conversation: Conversation, result: dict[str, Any]
+) -> GroupingComparison | None:
+    """Adjusted Rand index between our groups and an import's Polis groups."""
+    reference = ReferenceGrouping.objects.filter(conversation=conversation).first()
+    if reference is None or not reference.group_by_participant:
+        return None
+    theirs = {
+        int(number): int(group)
+        for number, group in reference.group_by_participant.items()
+        if group is not None
+    }
+    ours = {
+        int(p["participant_id"]): int(p["group"])
+        for p in result.get("participants", [])
+        if p.get("group") is not None
+    }
+    return compare_groupings(ours, theirs)
 
 
 # --- participation ---------------------------------------------------------------

@@ -368,3 +368,32 @@ def test_the_public_groups_page_reads_in_welsh(
     assert '<html lang="cy"' in html
     assert "Grwpiau barn" in html
     assert re.search(r"\d+% o grŵp A", html)
+
+
+def test_an_import_shows_our_groups_beside_polis_with_the_rand_index(
+    mapped: Conversation, analyst: User, client_for: Callable[[User | None], Client]
+) -> None:
+    from coproduce.apps.conversations.models import ReferenceGrouping
+
+    url = _staff_url(mapped, "opinion-map")
+    assert "Our groups and Polis" not in _text(client_for(analyst).get(url))
+    ours = {
+        p["participant_id"]: p["group"]
+        for p in mapped.opinion_map_snapshots.latest("pk").result["participants"]
+        if p["group"] is not None
+    }
+    # Polis's labels are a relabelling of ours, plus one person we did not group.
+    ReferenceGrouping.objects.create(
+        conversation=mapped,
+        group_by_participant={
+            **{str(number): 10 + group for number, group in ours.items()},
+            "99999": 0,
+        },
+    )
+
+    response = client_for(analyst).get(url)
+
+    comparison = response.context["report"].polis_comparison
+    assert comparison.n_compared == len(ours)
+    assert comparison.adjusted_rand_index == pytest.approx(1.0)
+    assert "adjusted Rand index between the two groupings is 1.00" in _text(response)
