@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sklearn.metrics import adjusted_rand_score
+from sklearn.metrics import adjusted_rand_score  # type: ignore[import-untyped]
 
 
 @dataclass(frozen=True, slots=True)
