@@ -26,15 +26,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import signal
-import socket
 import subprocess
 import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
+
+from load_support import django_env, recreate_database, run_child, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -47,19 +46,6 @@ SPAWN_RATE = 25
 
 
 # --- Steps that need Django run in a child process (locust patches sockets) ----
-
-
-def _django_env(database_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'benchmarks'}",
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "COPRODUCE_SITE_URL": HOST,
-        "COPRODUCE_VAR_DIR": "/tmp/coproduce-bench-var",
-    }
 
 
 def prepare() -> None:
@@ -161,38 +147,6 @@ def count_submissions() -> None:
     from coproduce.apps.surveys.models import Submission
 
     print(json.dumps({"stored": Submission.objects.filter(status="submitted").count()}))
-
-
-def _recreate_database(database_url: str) -> None:
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1].split("?")[0]
-    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def _child(step: str, env: dict[str, str]) -> dict[str, object]:
-    result = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [PYTHON, __file__, f"--{step}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    last_line = result.stdout.strip().splitlines()[-1]
-    return json.loads(last_line)
-
-
-def _wait_for_port(timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not start on port {PORT}")
 
 
 # --- Generic HTML form filling --------------------------------------------------
@@ -387,7 +341,7 @@ def main() -> int:
         count_submissions()
         return 0
     if args.recreate:
-        _recreate_database(os.environ["DATABASE_URL"])
+        recreate_database(os.environ["DATABASE_URL"])
         print(json.dumps({"recreated": True}))
         return 0
 
@@ -398,11 +352,11 @@ def main() -> int:
             "coproduce_bench (a database this script may drop and recreate)."
         )
         return 2
-    env = _django_env(database_url)
+    env = django_env(database_url, host=HOST, var_dir="/tmp/coproduce-bench-var")
     # Every step that touches the database runs in a child process: locust
     # monkey-patches sockets (gevent) in this one.
-    _child("recreate", env)
-    paths = _child("prepare", env)
+    run_child(__file__, "recreate", env)
+    paths = run_child(__file__, "prepare", env)
     server = subprocess.Popen(  # noqa: S603 - fixed command line
         [
             str(Path(PYTHON).parent / "gunicorn"),
@@ -426,7 +380,7 @@ def main() -> int:
         cwd=ROOT,
     )
     try:
-        _wait_for_port()
+        wait_for_port(PORT)
         print(
             f"{args.users} users for {args.duration} s against {HOST} "
             "(gunicorn, 4 workers × 8 threads, PostgreSQL)"
@@ -437,7 +391,7 @@ def main() -> int:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    stored = int(_child("count", env)["stored"])  # type: ignore[call-overload]
+    stored = int(run_child(__file__, "count", env)["stored"])  # type: ignore[call-overload]
     verdict = "equal" if stored == acknowledged else "NOT EQUAL"
     print(f"Submissions stored {stored}, acknowledged {acknowledged}: {verdict}")
     if acknowledged == 0:

@@ -46,14 +46,15 @@ import os
 import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+
+from load_support import django_env, recreate_database, run_child, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -80,22 +81,6 @@ LIMITS = {
 
 
 # --- Steps that need Django run in a child process (locust patches sockets) ----
-
-
-def _django_env(database_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        **LIMITS,
-        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'benchmarks'}",
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "COPRODUCE_SITE_URL": HOST,
-        # Its own directory (collected static files and their manifest): another
-        # benchmark collecting from another checkout must not change it mid-run.
-        "COPRODUCE_VAR_DIR": str(Path(tempfile.gettempdir()) / "coproduce-vote-load"),
-    }
 
 
 def prepare() -> None:
@@ -193,46 +178,6 @@ def count_stored() -> None:
             }
         )
     )
-
-
-def _recreate_database(database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        path = Path(urlsplit(database_url).path)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1].split("?")[0]
-    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def _child(step: str, env: dict[str, str]) -> dict[str, object]:
-    result = subprocess.run(  # noqa: S603 - our own interpreter and script
-        [PYTHON, __file__, f"--{step}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stderr)
-        raise RuntimeError(f"step {step} failed")
-    last_line = result.stdout.strip().splitlines()[-1]
-    return json.loads(last_line)
-
-
-def _wait_for_port(timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not start on port {PORT}")
 
 
 def _warm_up(paths: list[str], n_requests: int = 16) -> float:
@@ -509,7 +454,7 @@ def main() -> int:
         count_stored()
         return 0
     if args.recreate:
-        _recreate_database(os.environ["DATABASE_URL"])
+        recreate_database(os.environ["DATABASE_URL"])
         print(json.dumps({"recreated": True}))
         return 0
 
@@ -525,12 +470,17 @@ def main() -> int:
             "sqlite:////tmp/coproduce_bench.sqlite3; or run with --smoke."
         )
         return 2
-    env = _django_env(database_url)
+    env = django_env(
+        database_url,
+        host=HOST,
+        var_dir=str(Path(tempfile.gettempdir()) / "coproduce-vote-load"),
+        extra=LIMITS,
+    )
     server_log = Path(tempfile.gettempdir()) / "coproduce-vote-load-server.log"
     # Every step that touches the database runs in a child process: locust
     # monkey-patches sockets (gevent) in this one.
-    _child("recreate", env)
-    paths = _child("prepare", env)
+    run_child(__file__, "recreate", env)
+    paths = run_child(__file__, "prepare", env)
     server = subprocess.Popen(  # noqa: S603 - fixed command line
         [
             str(Path(PYTHON).parent / "gunicorn"),
@@ -560,7 +510,7 @@ def main() -> int:
         stdout=server_log.open("w"),
     )
     try:
-        _wait_for_port()
+        wait_for_port(PORT)
         warm_up_s = _warm_up([str(paths["vote"]), str(paths["bare"])])
         database = str(paths["database"])
         print(
@@ -589,7 +539,7 @@ def main() -> int:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    stored = _child("count", env)
+    stored = run_child(__file__, "count", env)
     print(f"Tasks queued during the run (not run): {stored['tasks_queued']}")
     checks = [
         (
