@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -66,6 +66,22 @@ def _conversation(
 ) -> Conversation:
     organisation = _organisation(request, org_slug, manage=manage)
     return selectors.conversation_get(organisation=organisation, pk=pk)
+
+
+def _render(
+    request: HttpRequest, template: str, conversation: Conversation, **context: Any
+) -> HttpResponse:
+    """Render a page about one conversation, with its organisation and engagement."""
+    return render(
+        request,
+        template,
+        {
+            "organisation": conversation.organisation,
+            "engagement": conversation.engagement,
+            "conversation": conversation,
+            **context,
+        },
+    )
 
 
 def _initial(conversation: Conversation) -> dict[str, Any]:
@@ -177,15 +193,11 @@ def conversation_update_view(
         else:
             messages.success(request, _("The conversation has been saved."))
             return redirect(conversation)
-    return render(
+    return _render(
         request,
         "conversations/conversation_form.html",
-        {
-            "organisation": conversation.organisation,
-            "engagement": conversation.engagement,
-            "conversation": conversation,
-            "form": form,
-        },
+        conversation,
+        form=form,
     )
 
 
@@ -204,21 +216,17 @@ def conversation_detail_view(
         except DomainError:
             continue
         actions.append(action)
-    return render(
+    return _render(
         request,
         "conversations/conversation_detail.html",
-        {
-            "organisation": conversation.organisation,
-            "engagement": conversation.engagement,
-            "conversation": conversation,
-            "counts": selectors.conversation_counts(conversation=conversation),
-            "can_manage": can_manage,
-            "can_view_opinion_map": can_view_opinion_map(
-                request.user, conversation.organisation
-            ),
-            "status_actions": actions if can_manage else [],
-            "public_url": request.build_absolute_uri(conversation.get_public_url()),
-        },
+        conversation,
+        counts=selectors.conversation_counts(conversation=conversation),
+        can_manage=can_manage,
+        can_view_opinion_map=can_view_opinion_map(
+            request.user, conversation.organisation
+        ),
+        status_actions=actions if can_manage else [],
+        public_url=request.build_absolute_uri(conversation.get_public_url()),
     )
 
 
@@ -255,17 +263,13 @@ def conversation_status_view(
                 % {"status": Conversation.Status(target).label.lower()},
             )
             return redirect(conversation)
-    return render(
+    return _render(
         request,
         "conversations/conversation_status.html",
-        {
-            "organisation": conversation.organisation,
-            "engagement": conversation.engagement,
-            "conversation": conversation,
-            "action": action,
-            "target_status": Conversation.Status(target),
-            "error_messages": error_messages,
-        },
+        conversation,
+        action=action,
+        target_status=Conversation.Status(target),
+        error_messages=error_messages,
     )
 
 
@@ -293,15 +297,11 @@ def statements_seed_view(
                 % {"count": len(created)},
             )
             return redirect(conversation)
-    return render(
+    return _render(
         request,
         "conversations/statements_seed.html",
-        {
-            "organisation": conversation.organisation,
-            "engagement": conversation.engagement,
-            "conversation": conversation,
-            "form": form,
-        },
+        conversation,
+        form=form,
     )
 
 
@@ -313,18 +313,12 @@ def statement_list_view(
     page = Paginator(
         selectors.statement_list(conversation=conversation), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    return render(
+    return _render(
         request,
         "conversations/statement_list.html",
-        {
-            "organisation": conversation.organisation,
-            "engagement": conversation.engagement,
-            "conversation": conversation,
-            "page": page,
-            "can_manage": can_manage_conversations(
-                request.user, conversation.organisation
-            ),
-        },
+        conversation,
+        page=page,
+        can_manage=can_manage_conversations(request.user, conversation.organisation),
     )
 
 
@@ -336,15 +330,11 @@ def moderation_queue_view(
     page = Paginator(
         selectors.statement_queue(conversation=conversation), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    return render(
+    return _render(
         request,
         "conversations/moderation_queue.html",
-        {
-            "organisation": conversation.organisation,
-            "engagement": conversation.engagement,
-            "conversation": conversation,
-            "page": page,
-        },
+        conversation,
+        page=page,
     )
 
 
@@ -380,16 +370,12 @@ def statement_moderate_view(
                 org_slug=conversation.organisation.slug,
                 pk=conversation.pk,
             )
-    return render(
+    return _render(
         request,
         "conversations/statement_moderate.html",
-        {
-            "organisation": conversation.organisation,
-            "engagement": conversation.engagement,
-            "conversation": conversation,
-            "statement": statement,
-            "form": form,
-        },
+        conversation,
+        statement=statement,
+        form=form,
     )
 
 
@@ -401,15 +387,11 @@ def participant_list_view(
     page = Paginator(
         selectors.participant_list(conversation=conversation), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    return render(
+    return _render(
         request,
         "conversations/participant_list.html",
-        {
-            "organisation": conversation.organisation,
-            "engagement": conversation.engagement,
-            "conversation": conversation,
-            "page": page,
-        },
+        conversation,
+        page=page,
     )
 
 
