@@ -272,3 +272,12 @@ def voting_progress(
         else Vote.objects.filter(participant=participant, statement__in=visible).count()
     )
     return Progress(n_voted=n_voted, n_visible=visible.count())
+
+
+def conversation_list_published(*, engagement: Engagement) -> QuerySet[Conversation]:
+    """An engagement's conversations whose results are public, oldest first."""
+    return (
+        Conversation.objects.filter(engagement=engagement, results_published=True)
+        .exclude(status=Conversation.Status.DRAFT)
+        .order_by("created_at", "pk")
+    )

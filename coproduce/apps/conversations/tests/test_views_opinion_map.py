@@ -397,3 +397,22 @@ def test_an_import_shows_our_groups_beside_polis_with_the_rand_index(
     assert comparison.n_compared == len(ours)
     assert comparison.adjusted_rand_index == pytest.approx(1.0)
     assert "adjusted Rand index between the two groupings is 1.00" in _text(response)
+
+
+def test_published_results_are_linked_from_the_engagements_you_said_we_did(
+    mapped: Conversation,
+) -> None:
+    engagement = mapped.engagement
+    assert engagement is not None
+    url = reverse(
+        "engagements:engagement-detail",
+        args=(engagement.organisation.slug, engagement.slug),
+    )
+    report = _public_url(mapped, "opinion-map-report")
+
+    assert report not in _text(Client().get(url))
+    mapped.results_published = True
+    mapped.save(update_fields=["results_published"])
+    html = _text(Client().get(url))
+    assert f'href="{report}"' in html
+    assert "opinion groups and where people agree" in html
