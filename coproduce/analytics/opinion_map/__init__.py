@@ -33,6 +33,10 @@ from coproduce.analytics.opinion_map.priority import (
     statement_priority,
 )
 from coproduce.analytics.opinion_map.projection import Projection, project
+from coproduce.analytics.opinion_map.repness import (
+    RepresentativeStatement,
+    representative_statements,
+)
 from coproduce.analytics.opinion_map.result import (
     Group,
     OpinionMapResult,
@@ -44,12 +48,10 @@ from coproduce.analytics.opinion_map.state import OpinionMapState
 from coproduce.analytics.opinion_map.statistics import (
     Consensus,
     ConsensusStatement,
-    RepresentativeStatement,
     Tallies,
     consensus_statements,
     group_informed_consensus,
     overall_counts,
-    representative_statements,
     tally_votes,
 )
 from coproduce.analytics.opinion_map.votes import (

@@ -10,6 +10,10 @@ import numpy as np
 import numpy.typing as npt
 
 from coproduce.analytics.opinion_map.clustering import GroupSelection
+from coproduce.analytics.opinion_map.repness import (
+    RepresentativeStatement,
+    representative_statements,
+)
 from coproduce.analytics.opinion_map.result import (
     Group,
     OpinionMapResult,
@@ -19,12 +23,10 @@ from coproduce.analytics.opinion_map.result import (
 from coproduce.analytics.opinion_map.state import OpinionMapState
 from coproduce.analytics.opinion_map.statistics import (
     Consensus,
-    RepresentativeStatement,
     Tallies,
     consensus_statements,
     group_informed_consensus,
     overall_counts,
-    representative_statements,
     tally_votes,
 )
 from coproduce.analytics.opinion_map.votes import VoteMatrix

@@ -10,11 +10,13 @@ from typing import Any, Literal
 import numpy as np
 
 from coproduce.analytics.errors import InputError
+from coproduce.analytics.opinion_map.repness import (
+    RepresentativeStatement,
+)
 from coproduce.analytics.opinion_map.state import OpinionMapState
 from coproduce.analytics.opinion_map.statistics import (
     Consensus,
     ConsensusStatement,
-    RepresentativeStatement,
 )
 
 Status = Literal["ok", "not_enough_votes"]

@@ -69,12 +69,14 @@ from coproduce.analytics.opinion_map import (
     select_in_conv,
 )
 from coproduce.analytics.opinion_map.priority import statement_priority
+from coproduce.analytics.opinion_map.repness import (
+    representative_statements,
+)
 from coproduce.analytics.opinion_map.statistics import (
     Tallies,
     consensus_statements,
     group_informed_consensus,
     overall_counts,
-    representative_statements,
     tally_votes,
 )
 from coproduce.analytics.opinion_map.synthetic import (

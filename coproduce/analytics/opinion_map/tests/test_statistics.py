@@ -12,14 +12,16 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from coproduce.analytics.errors import InputError
-from coproduce.analytics.opinion_map import statistics
-from coproduce.analytics.opinion_map.statistics import (
+from coproduce.analytics.opinion_map import repness, statistics
+from coproduce.analytics.opinion_map.repness import (
     RepresentativeStatement,
+    representative_statements,
+)
+from coproduce.analytics.opinion_map.statistics import (
     Tallies,
     consensus_statements,
     group_informed_consensus,
     overall_counts,
-    representative_statements,
     tally_votes,
 )
 from coproduce.analytics.opinion_map.tests.dense_reference import (
@@ -61,9 +63,10 @@ def _ids(entries: tuple[RepresentativeStatement, ...]) -> list[int]:
 
 
 def test_docstring_examples_hold() -> None:
-    failed, attempted = doctest.testmod(statistics, verbose=False)
-    assert attempted > 0
-    assert failed == 0
+    for module in (statistics, repness):
+        failed, attempted = doctest.testmod(module, verbose=False)
+        assert attempted > 0, module.__name__
+        assert failed == 0, module.__name__
 
 
 # --- §3.8 tallies -----------------------------------------------------------
@@ -423,12 +426,10 @@ def test_all_pass_statements_are_never_consensus_or_best_agree(
             assert tallies.agree[row, j] + tallies.disagree[row, j] > 0
 
 
-def _group_stats(tallies: Tallies, row: int) -> statistics._GroupStats:
+def _group_stats(tallies: Tallies, row: int) -> repness._GroupStats:
     total = (tallies.agree.sum(0), tallies.disagree.sum(0), tallies.seen.sum(0))
     na, nd, ns = tallies.agree[row], tallies.disagree[row], tallies.seen[row]
-    return statistics._group_stats(
-        na, nd, ns, total[0] - na, total[1] - nd, total[2] - ns
-    )
+    return repness._group_stats(na, nd, ns, total[0] - na, total[1] - nd, total[2] - ns)
 
 
 def _sufficient_ids(tallies: Tallies, row: int) -> set[int]:
@@ -548,6 +549,6 @@ def test_fallback_walk_compares_with_the_stored_float32_value() -> None:
     values = np.array([1 + 0.9 * ulp, 1 + 0.95 * ulp, 1 + 1.2 * ulp])
     stored = values.astype(np.float32).astype(np.float64)
     assert stored[0] == 1 + ulp
-    assert statistics._walk_best(values[:2], stored[:2], np.ones(2, bool)) == 0
-    assert statistics._walk_best(values, stored, np.ones(3, bool)) == 2
-    assert statistics._walk_best(values, stored, np.zeros(3, bool)) is None
+    assert repness._walk_best(values[:2], stored[:2], np.ones(2, bool)) == 0
+    assert repness._walk_best(values, stored, np.ones(3, bool)) == 2
+    assert repness._walk_best(values, stored, np.zeros(3, bool)) is None
