@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,3 +85,41 @@ def wait_for_port(port: int, timeout_s: float = 30) -> None:
                 return
         time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not start on port {port}")
+
+
+def open_engagement_for_load(
+    *, slug: str, title: str, purpose: str, team: str, email: str
+) -> tuple[Any, Any]:
+    """In a child step: set up Django and the database, then create the load-test
+    council and one open engagement; returns (organisation, engagement)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    # Production serves hashed static files from a manifest (WhiteNoise).
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.utils import timezone
+
+    from coproduce.apps.engagements.models import Engagement
+    from coproduce.apps.organisations.models import Organisation
+
+    organisation = Organisation.objects.create(
+        name_en="Load test council", slug="load-test", kind="council"
+    )
+    engagement = Engagement.objects.create(
+        organisation=organisation,
+        slug=slug,
+        title_en=title,
+        summary_en=title,
+        purpose_en=purpose,
+        level="consult",
+        owning_team=team,
+        contact_email=email,
+        status=Engagement.Status.OPEN,
+        opens_at=timezone.now(),
+        published_at=timezone.now(),
+    )
+    return organisation, engagement

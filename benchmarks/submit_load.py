@@ -33,7 +33,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
-from load_support import django_env, recreate_database, run_child, wait_for_port
+from load_support import (
+    django_env,
+    open_engagement_for_load,
+    recreate_database,
+    run_child,
+    wait_for_port,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -50,20 +56,16 @@ SPAWN_RATE = 25
 
 def prepare() -> None:
     """In the child: migrate and build the survey; print its URL as JSON."""
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    # Production serves hashed static files from a manifest (WhiteNoise).
-    call_command("collectstatic", interactive=False, verbosity=0)
+    organisation, engagement = open_engagement_for_load(
+        slug="parks",
+        title="Parks",
+        purpose="Which parks to improve first.",
+        team="Parks",
+        email="parks@load.example",
+    )
     from django.urls import reverse
     from django.utils import timezone
 
-    from coproduce.apps.engagements.models import Engagement
-    from coproduce.apps.organisations.models import Organisation
     from coproduce.apps.surveys.definition import definition_build
     from coproduce.apps.surveys.models import (
         Choice,
@@ -73,22 +75,6 @@ def prepare() -> None:
         SurveyVersion,
     )
 
-    organisation = Organisation.objects.create(
-        name_en="Load test council", slug="load-test", kind="council"
-    )
-    engagement = Engagement.objects.create(
-        organisation=organisation,
-        slug="parks",
-        title_en="Parks",
-        summary_en="Parks",
-        purpose_en="Which parks to improve first.",
-        level="consult",
-        owning_team="Parks",
-        contact_email="parks@load.example",
-        status=Engagement.Status.OPEN,
-        opens_at=timezone.now(),
-        published_at=timezone.now(),
-    )
     survey = Survey.objects.create(
         organisation=organisation,
         engagement=engagement,

@@ -54,7 +54,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
-from load_support import django_env, recreate_database, run_child, wait_for_port
+from load_support import (
+    django_env,
+    open_engagement_for_load,
+    recreate_database,
+    run_child,
+    wait_for_port,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -85,18 +91,15 @@ LIMITS = {
 
 def prepare() -> None:
     """In the child: migrate and build the open conversation; print its URLs."""
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    # Production serves hashed static files from a manifest (WhiteNoise).
-    call_command("collectstatic", interactive=False, verbosity=0)
+    organisation, engagement = open_engagement_for_load(
+        slug="town-centre",
+        title="Town centre",
+        purpose="What to change in the town centre.",
+        team="Regeneration",
+        email="town@load.example",
+    )
     from django.conf import settings
     from django.urls import reverse
-    from django.utils import timezone
 
     from coproduce.apps.accounts.models import User
     from coproduce.apps.conversations.models import Conversation
@@ -105,25 +108,8 @@ def prepare() -> None:
         conversation_open,
         statements_seed,
     )
-    from coproduce.apps.engagements.models import Engagement
-    from coproduce.apps.organisations.models import Membership, Organisation, Role
+    from coproduce.apps.organisations.models import Membership, Role
 
-    organisation = Organisation.objects.create(
-        name_en="Load test council", slug="load-test", kind="council"
-    )
-    engagement = Engagement.objects.create(
-        organisation=organisation,
-        slug="town-centre",
-        title_en="Town centre",
-        summary_en="Town centre",
-        purpose_en="What to change in the town centre.",
-        level="consult",
-        owning_team="Regeneration",
-        contact_email="town@load.example",
-        status=Engagement.Status.OPEN,
-        opens_at=timezone.now(),
-        published_at=timezone.now(),
-    )
     officer = User.objects.create_user(email="officer@load.example")
     Membership.objects.create(
         organisation=organisation, user=officer, role=Role.ENGAGEMENT_OFFICER
